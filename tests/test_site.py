@@ -1,0 +1,147 @@
+"""The site builds strictly, covers the whole package, renders math without scripts and
+makes no request to another host."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+import eyememory
+from mkdocs_hooks.glossary import read_glossary
+from tests.docs_harness import DOCS, ROOT, fences, markdown_pages
+
+from .conftest import BuiltSite
+
+
+def public_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(eyememory.__path__) if not m.name.startswith("_"))
+
+
+def nav_files() -> list[str]:
+    def walk(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            else:
+                yield value
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    return list(walk(config["nav"]))
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_build_is_strict_and_quiet(built_site: BuiltSite) -> None:
+    warnings = [line for line in built_site.log.splitlines() if "WARNING" in line]
+    assert warnings == []
+    assert (built_site.path / "index.html").exists()
+
+
+def test_every_public_module_has_an_api_page() -> None:
+    nav = nav_files()
+    for name in public_modules():
+        page = DOCS / "api" / f"{name}.md"
+        assert page.exists(), f"eyememory.{name} has no API page docs/api/{name}.md"
+        assert page.read_text().strip() == f"::: eyememory.{name}"
+        assert f"api/{name}.md" in nav, f"docs/api/{name}.md is not in the nav"
+
+
+def test_every_public_module_imports() -> None:
+    for name in public_modules():
+        importlib.import_module(f"eyememory.{name}")
+
+
+class _Resources(HTMLParser):
+    """Collect every URL a page would load by itself (not links a reader may follow)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "preload", "modulepreload", "icon", "prefetch"):
+            self.urls.append(a["href"])
+
+
+def test_no_page_loads_anything_from_another_host(built_site: BuiltSite) -> None:
+    offenders = []
+    for page in html_pages(built_site.path):
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.relative_to(built_site.path)}: {u}" for u in parser.urls if re.match(r"(https?:)?//", u)]
+    for sheet in built_site.path.rglob("*.css"):
+        offenders += [f"{sheet.name}: {u}" for u in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", sheet.read_text())]
+    assert offenders == []
+
+
+def test_math_is_native_mathml(built_site: BuiltSite) -> None:
+    pages_with_math = 0
+    for page in html_pages(built_site.path):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*(mathjax|katex)", text, re.I), page
+        if 'class="arithmatex"' in text:
+            pages_with_math += 1
+            assert "<math" in text, page
+            leftover = re.findall(r'class="arithmatex">\s*\\[\(\[]', text)
+            assert leftover == [], f"{page}: TeX left unconverted"
+    assert pages_with_math >= 3
+
+
+def test_the_two_lost_equations_are_on_the_site(built_site: BuiltSite) -> None:
+    eye = (built_site.path / "eye" / "index.html").read_text()
+    memory = (built_site.path / "memory" / "index.html").read_text()
+    assert re.search(r'<math[^>]*display="block".*?&#x02211;.*?</math>', eye, re.S), "the convolution sum"
+    assert re.search(r'<math[^>]*display="block".*?<mi>tanh</mi>.*?</math>', memory, re.S), "the recurrence"
+
+
+# --- Glossary --------------------------------------------------------------------------
+
+# Words in capitals that are names, not short forms to explain.
+NOT_ABBREVIATIONS = {"MIT", "README", "I", "OK"}
+SHORT_FORM = re.compile(r"\b(?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{1,5}\b")
+
+
+def prose(path: Path) -> str:
+    """A page's text without code blocks, inline code, links' targets and HTML comments."""
+    text = path.read_text(encoding="utf-8")
+    for fence in sorted(fences(path), key=lambda f: f.start, reverse=True):
+        text = text[: fence.start] + text[fence.end :]
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"\$[^$]*\$", "", text)
+    return text
+
+
+def test_every_short_form_is_in_the_glossary() -> None:
+    defined = {term for term, _, _ in read_glossary()}
+    missing = {}
+    for page in markdown_pages():
+        for word in SHORT_FORM.findall(prose(page)):
+            singular = word[:-1] if word.endswith("s") and word[:-1] in defined else word
+            if singular not in defined and word not in NOT_ABBREVIATIONS:
+                missing.setdefault(word, page.name)
+    assert missing == {}, f"define these in includes/abbreviations.md: {missing}"
+
+
+def test_glossary_page_lists_every_entry(built_site: BuiltSite) -> None:
+    page = (built_site.path / "glossary" / "index.html").read_text()
+    for term, expansion, _ in read_glossary():
+        assert re.search(rf"<strong>(<abbr[^>]*>)?{re.escape(term)}(</abbr>)?</strong>", page), term
+    assert page.count("<tr>") >= len(read_glossary())
+
+
+def test_short_forms_have_tooltips_on_every_chapter(built_site: BuiltSite) -> None:
+    chapter = (built_site.path / "eye" / "index.html").read_text()
+    assert re.search(r'<abbr title="Convolutional neural network[^"]*">CNN</abbr>', chapter)
