@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import chromium, require_chromium, serve
+from .browser import axe_violations, chromium, require_chromium, serve
 from .conftest import BuiltSite
 
 pytestmark = pytest.mark.browser
@@ -62,8 +62,20 @@ def open_page(site: Site, path: str, color_scheme: str = "light"):
     )
     page.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
     page.goto(site.url + path, wait_until="load")
-    page.wait_for_load_state("networkidle")
     return context, page, visit
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot when $EYEMEMORY_SCREENSHOTS names a folder."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+
+
+def dark(page) -> None:
+    """Switch a page to the dark scheme with the header's toggle."""
+    page.locator('label[title="Switch to dark mode"]').first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
 
 
 MATH_CHECK = """() => [...document.querySelectorAll('article math')].map(m => {
@@ -72,7 +84,9 @@ MATH_CHECK = """() => [...document.querySelectorAll('article math')].map(m => {
 })"""
 
 
-def test_every_page_opens_cleanly_with_math_rendered(site: Site) -> None:
+def test_every_page_opens_cleanly_accessible_with_math_rendered(site: Site) -> None:
+    """No console error, failed request or request to another host; MathML laid out; and
+    zero axe-core violations in the light and the dark scheme."""
     pages = site.pages()
     assert len(pages) >= 10, pages
     problems = {}
@@ -86,9 +100,12 @@ def test_every_page_opens_cleanly_with_math_rendered(site: Site) -> None:
                 math_pages += 1
                 assert formulas, f"{path}: MathML in the HTML but none in the article"
             bad_math = [f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0]
-            if SCREENSHOTS:
-                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=f"{SCREENSHOTS}/{path.strip('/').replace('/', '-') or 'home'}.png", full_page=True)
+            name = path.strip("/").replace("/", "-") or "home"
+            screenshot(page, name)
+            accessibility = [f"light: {v}" for v in axe_violations(page)]
+            dark(page)
+            screenshot(page, f"{name}-dark")
+            accessibility += [f"dark: {v}" for v in axe_violations(page)]
         finally:
             context.close()
         found = {
@@ -96,6 +113,7 @@ def test_every_page_opens_cleanly_with_math_rendered(site: Site) -> None:
             "failed requests": visit.failed_requests,
             "requests to other hosts": visit.foreign_requests,
             "math not laid out": bad_math,
+            "accessibility (axe)": accessibility,
         }
         found = {k: v for k, v in found.items() if v}
         if found:
@@ -108,12 +126,9 @@ def test_dark_mode_toggle(site: Site) -> None:
     context, page, visit = open_page(site, "eye/")
     try:
         assert page.get_attribute("body", "data-md-color-scheme") == "default"
-        page.locator('label[title="Switch to dark mode"]').first.click()
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        dark(page)
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background != "rgb(255, 255, 255)"
-        if SCREENSHOTS:
-            page.screenshot(path=f"{SCREENSHOTS}/eye-dark.png", full_page=True)
     finally:
         context.close()
     assert visit.console_errors == []
