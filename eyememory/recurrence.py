@@ -72,19 +72,20 @@ def project_input(
 
 
 # --8<-- [start:rnn_step]
-def rnn_step(seen: torch.Tensor, hx: torch.Tensor, w_hh: torch.Tensor, nonlinearity: str = "tanh") -> torch.Tensor:
+def rnn_step(seen: torch.Tensor, hx: torch.Tensor, w_hh_t: torch.Tensor, nonlinearity: str = "tanh") -> torch.Tensor:
     """The step of the Elman cell, given its input part: $h_t = \\tanh(\\text{seen}_t + W_{hh}\\, h_{t-1})$.
 
     Args:
         seen: $W_{ih} x_t + b_{ih} + b_{hh}$ from [`project_input`][eyememory.recurrence.project_input], shape ``(N, H)``.
         hx: Previous state $h_{t-1}$, shape ``(N, H)``.
-        w_hh: Recurrent weights, shape ``(H, H)``.
+        w_hh_t: Recurrent weights **transposed**, ``w_hh.t()``, shape ``(H, H)``: a layer
+            transposes once per sequence rather than once per step.
         nonlinearity: ``"tanh"`` or ``"relu"``.
 
     Returns:
         The new state $h_t$, shape ``(N, H)``.
     """
-    mixed = torch.addmm(seen, hx, w_hh.t())  # what I see + what I thought: (N, H)
+    mixed = torch.addmm(seen, hx, w_hh_t)  # what I see + what I thought: (N, H)
     return mixed.tanh_() if nonlinearity == "tanh" else mixed.relu_()  # squashed in place: no new tensor
 # --8<-- [end:rnn_step]
 
@@ -93,8 +94,8 @@ def rnn_step(seen: torch.Tensor, hx: torch.Tensor, w_hh: torch.Tensor, nonlinear
 def lstm_step(
     seen: torch.Tensor,
     hx: tuple[torch.Tensor, torch.Tensor],
-    w_hh: torch.Tensor,
-    w_hr: torch.Tensor | None = None,
+    w_hh_t: torch.Tensor,
+    w_hr_t: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The step of the LSTM cell, given its input part (gates in torch's order i, f, g, o).
 
@@ -109,20 +110,20 @@ def lstm_step(
     \\end{align*}
     $$
 
-    With a projection ``w_hr`` (torch's ``proj_size``), $h_t$ is then multiplied by $W_{hr}$.
+    With a projection $W_{hr}$ (torch's ``proj_size``), $h_t$ is then multiplied by it.
 
     Args:
         seen: Input part of all four gates, shape ``(N, 4H)``.
         hx: ``(h, c)``: previous output, shape ``(N, P)`` (``P = H`` without projection),
             and previous cell state, shape ``(N, H)``.
-        w_hh: Recurrent weights of the four gates, shape ``(4H, P)``.
-        w_hr: Projection weights, shape ``(P, H)``, or ``None``.
+        w_hh_t: Recurrent weights of the four gates, transposed (``w_hh.t()``), shape ``(P, 4H)``.
+        w_hr_t: Projection weights, transposed (``w_hr.t()``), shape ``(H, P)``, or ``None``.
 
     Returns:
         ``(h_t, c_t)``, shapes ``(N, P)`` and ``(N, H)``.
     """
     h, c = hx
-    gates = torch.addmm(seen, h, w_hh.t())  # (N, 4H)
+    gates = torch.addmm(seen, h, w_hh_t)  # (N, 4H)
     i, f, g, o = gates.chunk(4, dim=1)  # each (N, H)
     i = torch.sigmoid(i)
     f = torch.sigmoid(f)
@@ -130,15 +131,15 @@ def lstm_step(
     o = torch.sigmoid(o)
     c = f * c + i * g  # keep some of the old notes, write some new ones
     h = o * torch.tanh(c)
-    if w_hr is not None:
-        h = h.mm(w_hr.t())  # (N, P)
+    if w_hr_t is not None:
+        h = h.mm(w_hr_t)  # (N, P)
     return h, c
 # --8<-- [end:lstm_step]
 
 
 # --8<-- [start:gru_step]
 def gru_step(
-    seen: torch.Tensor, hx: torch.Tensor, w_hh: torch.Tensor, b_hh: torch.Tensor | None = None
+    seen: torch.Tensor, hx: torch.Tensor, w_hh_t: torch.Tensor, b_hh: torch.Tensor | None = None
 ) -> torch.Tensor:
     """The step of the GRU cell, given its input part $W_{ih} x_t + b_{ih}$ (gates r, z, n).
 
@@ -157,13 +158,13 @@ def gru_step(
     Args:
         seen: $W_{ih} x_t + b_{ih}$ of all three gates, shape ``(N, 3H)``.
         hx: Previous state, shape ``(N, H)``.
-        w_hh: Recurrent weights, shape ``(3H, H)``.
+        w_hh_t: Recurrent weights, transposed (``w_hh.t()``), shape ``(H, 3H)``.
         b_hh: Recurrent bias, shape ``(3H,)``, or ``None``.
 
     Returns:
         The new state $h_t$, shape ``(N, H)``.
     """
-    heard = hx.mm(w_hh.t()) if b_hh is None else torch.addmm(b_hh, hx, w_hh.t())  # (N, 3H)
+    heard = hx.mm(w_hh_t) if b_hh is None else torch.addmm(b_hh, hx, w_hh_t)  # (N, 3H)
     seen_r, seen_z, seen_n = seen.chunk(3, dim=1)  # each (N, H)
     heard_r, heard_z, heard_n = heard.chunk(3, dim=1)  # each (N, H)
     r = torch.sigmoid(seen_r + heard_r)
@@ -249,7 +250,7 @@ def rnn_cell(
         hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
     x, h, batched = _check_cell_args("rnn_cell", input, hx, w_ih, w_hh, gates=1)
     seen = project_input(x, w_ih, b_ih, b_hh)  # W_ih x_t + b_ih + b_hh: (N, H)
-    h = rnn_step(seen, h, w_hh, nonlinearity)  # (N, H)
+    h = rnn_step(seen, h, w_hh.t(), nonlinearity)  # (N, H)
     return h if batched else h.squeeze(0)
 # --8<-- [end:rnn_cell]
 
@@ -305,7 +306,7 @@ def lstm_cell(
         check_rank("w_hr", w_hr, (2,), "(P, H)")
         check_size("w_hr", w_hr.shape[1], H, "columns = hidden size H")
     seen = project_input(x, w_ih, b_ih, b_hh)  # (N, 4H)
-    h, c = lstm_step(seen, (h, c), w_hh, w_hr)  # (N, P), (N, H)
+    h, c = lstm_step(seen, (h, c), w_hh.t(), None if w_hr is None else w_hr.t())  # (N, P), (N, H)
     return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -344,5 +345,5 @@ def gru_cell(
         hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
     x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, gates=3)
     seen = project_input(x, w_ih, b_ih)  # W_ih x_t + b_ih: (N, 3H)
-    h = gru_step(seen, h, w_hh, b_hh)  # (N, H)
+    h = gru_step(seen, h, w_hh.t(), b_hh)  # (N, H)
     return h if batched else h.squeeze(0)

@@ -276,9 +276,10 @@ class RNN(_RecurrentLayer):
     def _scan(self, x: torch.Tensor, h: torch.Tensor, weights: dict, reverse: bool) -> tuple[torch.Tensor, torch.Tensor]:
         # What I see, for every step at once: one matrix product instead of L small ones.
         seen = project_input(x, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (L, N, H)
+        w_hh_t = weights["weight_hh"].t()  # transposed once, not once per step
         outputs = []
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, H)
-            h = rnn_step(seen_t, h, weights["weight_hh"], self.nonlinearity)  # + what I thought
+            h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)  # + what I thought
             outputs.append(h)
         return torch.stack(_walk(tuple(outputs), reverse)), h  # (L, N, H), (N, H)
     # --8<-- [end:rnn_scan]
@@ -341,9 +342,11 @@ class LSTM(_RecurrentLayer):
 
     def _scan(self, x: torch.Tensor, state: tuple, weights: dict, reverse: bool) -> tuple[torch.Tensor, tuple]:
         seen = project_input(x, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (L, N, 4H)
+        w_hh_t = weights["weight_hh"].t()
+        w_hr_t = None if weights["weight_hr"] is None else weights["weight_hr"].t()
         outputs = []
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, 4H)
-            state = lstm_step(seen_t, state, weights["weight_hh"], weights["weight_hr"])
+            state = lstm_step(seen_t, state, w_hh_t, w_hr_t)
             outputs.append(state[0])
         return torch.stack(_walk(tuple(outputs), reverse)), state  # (L, N, P), ((N, P), (N, H))
 
@@ -414,9 +417,10 @@ class GRU(_RecurrentLayer):
 
     def _scan(self, x: torch.Tensor, h: torch.Tensor, weights: dict, reverse: bool) -> tuple[torch.Tensor, torch.Tensor]:
         seen = project_input(x, weights["weight_ih"], weights["bias_ih"])  # (L, N, 3H)
+        w_hh_t = weights["weight_hh"].t()
         outputs = []
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, 3H)
-            h = gru_step(seen_t, h, weights["weight_hh"], weights["bias_hh"])
+            h = gru_step(seen_t, h, w_hh_t, weights["bias_hh"])
             outputs.append(h)
         return torch.stack(_walk(tuple(outputs), reverse)), h  # (L, N, H), (N, H)
 
