@@ -418,3 +418,29 @@ def test_benchmark_results_match_the_script_configuration() -> None:
     for ratios in results["results"].values():
         assert {"forward_ratio", "forward_backward_ratio"} <= set(ratios)
     assert results["machine"]
+
+
+# --- the notebook on the site -------------------------------------------------------------
+
+
+def test_notebook_links_lead_to_built_pages_and_anchors(built_site) -> None:
+    """Links a notebook makes to the chapters (``../memory.md#...`` in Jupyter) work on the site."""
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    site = built_site.path
+    broken = []
+    for page in sorted((site / "notebooks").glob("*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        base = "http://site/" + page.parent.relative_to(site).as_posix() + "/"
+        for href in set(re.findall(r'href="([^"]+)"', html)):
+            if re.match(r"[a-z]+:|#|//", href) or ".ipynb" in href or "/assets/" in href:
+                continue
+            parts = urlsplit(urljoin(base, href))
+            target = site / parts.path.lstrip("/")
+            target = target / "index.html" if not target.suffix else target
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href}")
+            elif parts.fragment and f'id="{parts.fragment}"' not in target.read_text(encoding="utf-8"):
+                broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    assert broken == []
