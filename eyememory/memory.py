@@ -144,6 +144,7 @@ class Memory(nn.Module):
         Returns:
             Scores (logits), shape ``(N, C)``.
         """
+        ids = ids.to(self.embedding.weight.device)
         lengths = self.lengths(ids)  # (N,)
         states = self.states(ids)  # (N, T, H)
         last = states[torch.arange(len(ids), device=ids.device), lengths - 1]  # (N, H)
@@ -160,6 +161,7 @@ class Memory(nn.Module):
         """
         check_tensor("ids", ids)
         ids = ids if ids.dim() != 1 else ids.unsqueeze(0)  # (N, T)
+        ids = ids.to(self.embedding.weight.device)
         lengths = self.lengths(ids)
         states = self.states(ids)  # (N, T, H)
         return MemoryTrace(states, self.head(states), lengths)  # logits (N, T, C)
@@ -177,7 +179,8 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
         ids: One sentence's word indices, shape ``(T,)``.
 
     Returns:
-        The Frobenius norm of the ``(H, E)`` Jacobian for each word, shape ``(T,)``.
+        The Frobenius norm of the ``(H, E)`` Jacobian for each word, shape ``(T,)``, on the
+        model's device.
 
     Examples:
         >>> model = Memory(vocab_size=10, hidden_size=8, seed=0)
@@ -188,6 +191,7 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
     check_rank("ids", ids, (1,), "(T,)")
     if (ids == model.padding_idx).any():
         raise ValueError("ids must be one sentence without padding, got padding indices")
+    ids = ids.to(model.embedding.weight.device)
     x = model.embedding(ids.unsqueeze(0)).detach().requires_grad_(True)  # (1, T, E)
     out, _ = model.rnn(x)  # (1, T, H)
     last = out[0, -1]  # (H,)
@@ -234,5 +238,6 @@ class NextStep(nn.Module):
         if rank == 3:
             check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
         x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, 1)
+        x = x.to(self.head.weight.device)
         out, _ = self.rnn(x)  # (N, T, H)
         return self.head(out[:, -1]).squeeze(-1)  # (N,)

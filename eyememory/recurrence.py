@@ -72,21 +72,30 @@ def project_input(
 
 
 # --8<-- [start:rnn_step]
-def rnn_step(seen: torch.Tensor, hx: torch.Tensor, w_hh_t: torch.Tensor, nonlinearity: str = "tanh") -> torch.Tensor:
-    """The step of the Elman cell, given its input part: $h_t = \\tanh(\\text{seen}_t + W_{hh}\\, h_{t-1})$.
+def rnn_step(
+    seen: torch.Tensor,
+    hx: torch.Tensor,
+    w_hh_t: torch.Tensor,
+    nonlinearity: str = "tanh",
+) -> torch.Tensor:
+    r"""One step of the Elman RNN, given its input part.
+
+    $$h_t = \tanh(\text{seen}_t + W_{hh} h_{t-1})$$
 
     Args:
-        seen: $W_{ih} x_t + b_{ih} + b_{hh}$ from [`project_input`][eyememory.recurrence.project_input], shape ``(N, H)``.
-        hx: Previous state $h_{t-1}$, shape ``(N, H)``.
-        w_hh_t: Recurrent weights **transposed**, ``w_hh.t()``, shape ``(H, H)``: a layer
-            transposes once per sequence rather than once per step.
+        seen: The input part $W_{ih} x_t + b_{ih} + b_{hh}$, shape ``(N, H)``.
+        hx: The previous state $h_{t-1}$, shape ``(N, H)``.
+        w_hh_t: ``w_hh.t()``, shape ``(H, H)``: transposed once per sequence,
+            not once per step.
         nonlinearity: ``"tanh"`` or ``"relu"``.
 
     Returns:
         The new state $h_t$, shape ``(N, H)``.
     """
     mixed = torch.addmm(seen, hx, w_hh_t)  # what I see + what I thought: (N, H)
-    return mixed.tanh_() if nonlinearity == "tanh" else mixed.relu_()  # squashed in place: no new tensor
+    if nonlinearity == "tanh":
+        return mixed.tanh_()  # squashed into (-1, 1), in place: no new tensor
+    return mixed.relu_()
 # --8<-- [end:rnn_step]
 
 

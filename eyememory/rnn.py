@@ -273,15 +273,18 @@ class RNN(_RecurrentLayer):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, 0, device, dtype)
 
     # --8<-- [start:rnn_scan]
-    def _scan(self, x: torch.Tensor, h: torch.Tensor, weights: dict, reverse: bool) -> tuple[torch.Tensor, torch.Tensor]:
-        # What I see, for every step at once: one matrix product instead of L small ones.
-        seen = project_input(x, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (L, N, H)
-        w_hh_t = weights["weight_hh"].t()  # transposed once, not once per step
+    def _scan(self, x, h, weights, reverse):
+        """One layer, one direction: x (L, N, I) and h_0 (N, H) -> (L, N, H), h_n (N, H)."""
+        w_ih, w_hh = weights["weight_ih"], weights["weight_hh"]
+        b_ih, b_hh = weights["bias_ih"], weights["bias_hh"]
+        # What I see, for every step at once: one matrix product, not L small ones.
+        seen = project_input(x, w_ih, b_ih, b_hh)  # (L, N, H)
+        w_hh_t = w_hh.t()  # transposed once, not once per step
         outputs = []
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, H)
             h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)  # + what I thought
             outputs.append(h)
-        return torch.stack(_walk(tuple(outputs), reverse)), h  # (L, N, H), (N, H)
+        return torch.stack(_walk(tuple(outputs), reverse)), h
     # --8<-- [end:rnn_scan]
 
     def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
