@@ -4,10 +4,15 @@ The template carries a MathJax config with an empty ``<script src="">`` (math is
 here, see ``mathml.py``) and a module that imports Mermaid from a CDN when a notebook holds a
 diagram. The site makes no request to another host, so both go. Code and output areas
 that scroll sideways get ``tabindex="0"`` so keyboard users can scroll them too.
+
+Links from a notebook's markdown to the site's pages (``[the chapter](../memory.md#5-...)``,
+which work in Jupyter) are left as ``.md`` links by mkdocs-jupyter; they are rewritten here
+to the built pages' addresses.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>')
@@ -24,7 +29,34 @@ def clean_notebook_html(output: str) -> str:
     return SCROLLER.sub(r'<div tabindex="0" class="\1"', output)
 
 
-def on_post_page(output, page, config):  # noqa: ARG001 (MkDocs hook signature)
+MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+)\.md(#[^"]*)?"')
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The address MkDocs gives the page built from ``src_uri`` (``api/rnn.md`` -> ``api/rnn/``)."""
+    stem = src_uri.removesuffix(".md")
+    if posixpath.basename(stem) in ("index", "README"):
+        return posixpath.dirname(stem) + "/" if posixpath.dirname(stem) else ""
+    return stem + "/" if use_directory_urls else stem + ".html"
+
+
+def fix_markdown_links(output: str, notebook_src_uri: str, use_directory_urls: bool = True) -> str:
+    """Point ``href="../x.md#a"`` in a notebook page at the built page of ``x.md``."""
+    here = posixpath.dirname(notebook_src_uri)
+    own_url = page_url(notebook_src_uri.removesuffix(".ipynb") + ".md", use_directory_urls)
+    own_dir = own_url if own_url.endswith("/") else posixpath.dirname(own_url)
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, match[1] + ".md"))
+        url = page_url(target, use_directory_urls)
+        relative = posixpath.relpath(url or ".", own_dir or ".") + ("/" if url.endswith("/") or not url else "")
+        return f'href="{relative}{match[2] or ""}"'
+
+    return MD_LINK.sub(replace, output)
+
+
+def on_post_page(output, page, config):
     if page.file.src_uri.endswith(".ipynb"):
+        output = fix_markdown_links(output, page.file.src_uri, config.get("use_directory_urls", True))
         return clean_notebook_html(output)
     return output
