@@ -1,7 +1,7 @@
-// Names for the landmarks Material leaves unnamed, so screen-reader users can tell them
-// apart (axe: landmark-unique). Runs on every page, instant navigation included.
+// Accessibility touches Material leaves to the site, so that axe-core finds nothing to
+// report. Runs on every page view, instant navigation included.
 document$.subscribe(() => {
-  // Each code block gets a <nav> holding its copy button.
+  // Each code block gets a <nav> holding its copy button: give each a distinct name.
   const name = (nav, index) => nav.setAttribute("aria-label", `Code block ${index + 1} tools`);
   const nameCodeNavs = () => document.querySelectorAll(".md-code__nav:not([aria-label])").forEach(name);
   nameCodeNavs();
@@ -14,6 +14,29 @@ document$.subscribe(() => {
     if (label && !label.textContent.trim() && title) {
       nav.setAttribute("aria-label", title.textContent.trim());
       nav.removeAttribute("aria-labelledby");
+    }
+  }
+
+  // The table of contents is rendered twice (sidebar, and inside the menu on small
+  // screens), so its nested sections share names: tell the menu's copies apart.
+  for (const nav of document.querySelectorAll(".md-nav--primary nav.md-nav[aria-label]")) {
+    if (!nav.getAttribute("aria-label").endsWith("(menu)")) nav.setAttribute("aria-label", `${nav.getAttribute("aria-label")} (menu)`);
+  }
+
+  // Landmark names must differ, and case does not count ("charlm" the module, "CharLM" the class).
+  const seen = new Map();
+  for (const nav of document.querySelectorAll("nav[aria-label]")) {
+    const key = nav.getAttribute("aria-label").toLowerCase();
+    seen.set(key, (seen.get(key) || 0) + 1);
+    if (seen.get(key) > 1) nav.setAttribute("aria-label", `${nav.getAttribute("aria-label")} (${seen.get(key)})`);
+  }
+
+  // A display formula wider than the column scrolls; keyboard users must be able to reach it.
+  for (const formula of document.querySelectorAll("div.arithmatex")) {
+    if (formula.scrollWidth > formula.clientWidth + 1) {
+      formula.setAttribute("tabindex", "0");
+      formula.setAttribute("role", "region");
+      formula.setAttribute("aria-label", "Formula (scrolls sideways)");
     }
   }
 });
