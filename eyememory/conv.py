@@ -39,7 +39,9 @@ Padding = int | tuple[int, int] | str
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+def conv_output_size(
+    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
     r"""How many positions a kernel fits in along one axis.
 
     $$H_{\mathrm{out}} = \left\lfloor \frac{H + 2p - d\,(k - 1) - 1}{s} \right\rfloor + 1$$
@@ -127,7 +129,9 @@ def conv_geometry(
     if weight.dtype != input.dtype:
         raise ValueError(f"weight must have the input's dtype {input.dtype}, got {weight.dtype}")
     if weight.device != input.device:
-        raise ValueError(f"weight must be on the input's device {input.device}, got {weight.device}")
+        raise ValueError(
+            f"weight must be on the input's device {input.device}, got {weight.device}"
+        )
     C_out, C_in_g, kH, kW = weight.shape
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
@@ -144,7 +148,9 @@ def conv_geometry(
     if bias is not None:
         check_tensor("bias", bias)
         if bias.shape != (C_out,):
-            raise ValueError(f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}")
+            raise ValueError(
+                f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}"
+            )
         if bias.dtype != input.dtype or bias.device != input.device:
             raise ValueError(
                 f"bias must have the input's dtype {input.dtype} and device {input.device}, "
@@ -157,7 +163,9 @@ def conv_geometry(
         raise ValueError(f"dilation must be positive, got {dilation}")
     if isinstance(padding, str):
         if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
+            raise ValueError(
+                f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}"
+            )
         if padding == "same" and stride != (1, 1):
             raise ValueError(f"padding='same' needs stride 1, got stride={stride}")
         if padding == "valid":
@@ -226,22 +234,24 @@ def conv2d_sliding(
     g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
     x = input if g.batched else input.unsqueeze(0)
     x = zero_pad2d(x, g.padding)  # (N, C_in, H_pad, W_pad)
-    N = x.shape[0]
+    N, G = x.shape[0], g.groups
     C_out, C_in_g, kH, kW = weight.shape
     (sh, sw), (dh, dw), (H_out, W_out) = g.stride, g.dilation, g.out_size
     # Kernels of group k see only input channels k*C_in_g .. (k+1)*C_in_g - 1.
-    kernels = weight.reshape(g.groups, C_out // g.groups, C_in_g, kH, kW)  # (G, C_out/G, C_in/G, kH, kW)
-    rows = []
+    kernels = weight.reshape(G, C_out // G, C_in_g, kH, kW)  # (G, C_out/G, C_in/G, kH, kW)
+    out_rows = []
     for i in range(H_out):
-        row = []
+        out_row = []
         for j in range(W_out):
             top, left = i * sh, j * sw  # where the kernel's top-left tap lands
-            patch = x[:, :, top : top + dh * (kH - 1) + 1 : dh, left : left + dw * (kW - 1) + 1 : dw]
-            patch = patch.reshape(N, g.groups, 1, C_in_g, kH, kW)  # (N, G, 1, C_in/G, kH, kW)
-            match = (patch * kernels).sum(dim=(3, 4, 5))  # (N, G, C_out/G): how well each kernel fits
-            row.append(match.reshape(N, C_out))  # (N, C_out)
-        rows.append(torch.stack(row, dim=-1))  # (N, C_out, W_out)
-    out = torch.stack(rows, dim=-2)  # (N, C_out, H_out, W_out)
+            under_rows = slice(top, top + dh * (kH - 1) + 1, dh)  # the kH rows it covers
+            under_cols = slice(left, left + dw * (kW - 1) + 1, dw)  # the kW columns
+            patch = x[:, :, under_rows, under_cols]  # (N, C_in, kH, kW)
+            patch = patch.reshape(N, G, 1, C_in_g, kH, kW)  # (N, G, 1, C_in/G, kH, kW)
+            match = (patch * kernels).sum(dim=(3, 4, 5))  # (N, G, C_out/G): how well each fits
+            out_row.append(match.reshape(N, C_out))  # (N, C_out)
+        out_rows.append(torch.stack(out_row, dim=-1))  # (N, C_out, W_out)
+    out = torch.stack(out_rows, dim=-2)  # (N, C_out, H_out, W_out)
     if bias is not None:
         out = out + bias.reshape(1, C_out, 1, 1)
     return out if g.batched else out.squeeze(0)
@@ -282,7 +292,9 @@ def _im2col(padded: torch.Tensor, g: ConvGeometry) -> torch.Tensor:
     return columns.view(N * g.groups, C // g.groups * kH * kW, H_out * W_out)  # (N*G, K, L)
 
 
-def _matmul(columns: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, N: int, G: int) -> torch.Tensor:
+def _matmul(
+    columns: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, N: int, G: int
+) -> torch.Tensor:
     """All kernels times all columns, batched over images and groups: ``(N*G, C_out/G, L)``."""
     C_out, K = weight.shape[0], weight[0].numel()
     kernels = weight.reshape(1, G, C_out // G, K).expand(N, -1, -1, -1)  # (N, G, C_out/G, K)
@@ -300,8 +312,14 @@ def _matmul(columns: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
 def _patch_index(g: ConvGeometry, W_pad: int, device: torch.device) -> torch.Tensor:
     """For each (tap, output position), the flat index ``row * W_pad + col`` it reads."""
     (kH, kW), (sh, sw), (dh, dw), (H_out, W_out) = g.kernel, g.stride, g.dilation, g.out_size
-    tap = torch.arange(kH).reshape(kH, 1, 1, 1) * dh * W_pad + torch.arange(kW).reshape(1, kW, 1, 1) * dw
-    position = torch.arange(H_out).reshape(H_out, 1) * sh * W_pad + torch.arange(W_out).reshape(1, W_out) * sw
+    tap = (
+        torch.arange(kH).reshape(kH, 1, 1, 1) * dh * W_pad
+        + torch.arange(kW).reshape(1, kW, 1, 1) * dw
+    )
+    position = (
+        torch.arange(H_out).reshape(H_out, 1) * sh * W_pad
+        + torch.arange(W_out).reshape(1, W_out) * sw
+    )
     return (tap + position).reshape(-1).to(device)  # (kH * kW * H_out * W_out,)
 
 
@@ -314,7 +332,8 @@ def _col2im(grad_columns: torch.Tensor, g: ConvGeometry, padded_shape: torch.Siz
     N, C, H_pad, W_pad = padded_shape
     index = _patch_index(g, W_pad, grad_columns.device)
     grad = grad_columns.new_zeros(N, C, H_pad * W_pad)  # (N, C, H_pad * W_pad)
-    grad.index_add_(2, index, grad_columns.reshape(N, C, len(index)))  # (N, C, kH*kW*L) summed into place
+    sources = grad_columns.reshape(N, C, len(index))  # (N, C, kH * kW * L)
+    grad.index_add_(2, index, sources)  # each entry added to the pixel it was read from
     return grad.view(N, C, H_pad, W_pad)  # (N, C, H_pad, W_pad)
 
 
@@ -332,7 +351,8 @@ def _forward(
     N = padded.shape[0]
     columns = _im2col(padded, g)  # (N*G, K, L)
     out = _matmul(columns, weight, bias, N, g.groups)  # (N*G, C_out/G, L)
-    return out.view(N, weight.shape[0], *g.out_size), columns, padded.shape  # (N, C_out, H_out, W_out)
+    out = out.view(N, weight.shape[0], *g.out_size)  # (N, C_out, H_out, W_out)
+    return out, columns, padded.shape
 
 
 class _Im2colConv2d(torch.autograd.Function):
@@ -342,7 +362,8 @@ class _Im2colConv2d(torch.autograd.Function):
     def forward(ctx, input, weight, bias, g):  # noqa: ANN001, ANN205
         out, columns, padded_shape = _forward(input, weight, bias, g)
         ctx.save_for_backward(input, weight)
-        ctx.columns, ctx.g, ctx.has_bias, ctx.padded_shape = columns, g, bias is not None, padded_shape
+        ctx.columns, ctx.g, ctx.padded_shape = columns, g, padded_shape
+        ctx.has_bias = bias is not None
         return out
 
     @staticmethod
@@ -358,8 +379,9 @@ class _Im2colConv2d(torch.autograd.Function):
         grad_input = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             K = weight[0].numel()
-            kernels = weight.reshape(1, G, C_out // G, K).transpose(2, 3).expand(N, -1, -1, -1)  # (N, G, K, C_out/G)
-            grad_columns = torch.bmm(kernels.reshape(N * G, K, C_out // G), grad_out)  # (N*G, K, L)
+            kernels = weight.reshape(1, G, C_out // G, K).transpose(2, 3)  # (1, G, K, C_out/G)
+            kernels = kernels.expand(N, -1, -1, -1).reshape(N * G, K, C_out // G)  # (N*G, K, C_out/G)
+            grad_columns = torch.bmm(kernels, grad_out)  # (N*G, K, L)
             grad_padded = _col2im(grad_columns, g, ctx.padded_shape)  # (N, C_in, H_pad, W_pad)
             grad_input = _unpad(grad_padded, g.padding)  # (N, C_in, H, W)
         if ctx.needs_input_grad[1]:
@@ -415,14 +437,18 @@ def conv2d(
     """
     g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
     x = input if g.batched else input.unsqueeze(0)  # (N, C_in, H, W)
-    if torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (x, weight, bias)):
+    if torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, weight, bias)
+    ):
         out = _Im2colConv2d.apply(x, weight, bias, g)  # (N, C_out, H_out, W_out)
     else:  # no gradient wanted: skip the bookkeeping
         out = _forward(x, weight, bias, g)[0]
     return out if g.batched else out.squeeze(0)
 
 
-def _edge_indices(size: int, before: int, after: int, mode: str, device: torch.device) -> torch.Tensor:
+def _edge_indices(
+    size: int, before: int, after: int, mode: str, device: torch.device
+) -> torch.Tensor:
     """Which input index each padded position copies, for one axis."""
     index = torch.arange(-before, size + after, device=device)
     if mode == "reflect":  # mirror without repeating the edge: -1 -> 1, size -> size - 2
@@ -455,11 +481,17 @@ def pad2d(input: torch.Tensor, padding: Sequence[int], mode: str = "zeros") -> t
     """
     check_tensor("input", input)
     if input.dim() < 2:
-        raise ValueError(f"input must have at least 2 dimensions (..., H, W), got shape {tuple(input.shape)}")
+        raise ValueError(
+            f"input must have at least 2 dimensions (..., H, W), got shape {tuple(input.shape)}"
+        )
     if mode not in PADDING_MODES:
         raise ValueError(f"mode must be one of {PADDING_MODES}, got {mode!r}")
-    if len(padding) != 4 or any(isinstance(p, bool) or not isinstance(p, int) or p < 0 for p in padding):
-        raise ValueError(f"padding must be four non-negative ints (left, right, top, bottom), got {padding!r}")
+    if len(padding) != 4 or any(
+        isinstance(p, bool) or not isinstance(p, int) or p < 0 for p in padding
+    ):
+        raise ValueError(
+            f"padding must be four non-negative ints (left, right, top, bottom), got {padding!r}"
+        )
     left, right, top, bottom = padding
     if mode == "zeros":
         return zero_pad2d(input, (top, bottom, left, right))
@@ -468,9 +500,13 @@ def pad2d(input: torch.Tensor, padding: Sequence[int], mode: str = "zeros") -> t
         if size == 0:
             raise ValueError(f"{mode} padding needs a non-empty input, got {axis} 0")
         if mode == "reflect" and max(pads) >= size:
-            raise ValueError(f"reflect padding must be smaller than the input {axis} {size}, got {pads}")
+            raise ValueError(
+                f"reflect padding must be smaller than the input {axis} {size}, got {pads}"
+            )
         if mode == "circular" and max(pads) > size:
-            raise ValueError(f"circular padding must be at most the input {axis} {size}, got {pads}")
+            raise ValueError(
+                f"circular padding must be at most the input {axis} {size}, got {pads}"
+            )
     rows = _edge_indices(H, top, bottom, mode, input.device)
     cols = _edge_indices(W, left, right, mode, input.device)
     return input.index_select(-2, rows).index_select(-1, cols)  # (..., H_pad, W_pad)
@@ -542,10 +578,14 @@ class Conv2d(nn.Module):
         self.stride = _pair("stride", stride)
         self.dilation = _pair("dilation", dilation)
         if min(self.stride) < 1 or min(self.dilation) < 1:
-            raise ValueError(f"stride and dilation must be positive, got {self.stride} and {self.dilation}")
+            raise ValueError(
+                f"stride and dilation must be positive, got {self.stride} and {self.dilation}"
+            )
         if isinstance(padding, str):
             if padding not in ("valid", "same"):
-                raise ValueError(f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}")
+                raise ValueError(
+                    f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}"
+                )
             if padding == "same" and self.stride != (1, 1):
                 raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
             self.padding: tuple[int, int] | str = padding
@@ -555,7 +595,9 @@ class Conv2d(nn.Module):
                 raise ValueError(f"padding must be non-negative, got {self.padding}")
         self.padding_mode = padding_mode
         factory = {"device": device, "dtype": dtype}
-        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, *self.kernel_size, **factory))
+        self.weight = nn.Parameter(
+            torch.empty(out_channels, in_channels // groups, *self.kernel_size, **factory)
+        )
         if bias:
             self.bias = nn.Parameter(torch.empty(out_channels, **factory))
         else:
@@ -593,7 +635,9 @@ class Conv2d(nn.Module):
             Shape ``(N, C_out, H_out, W_out)``, or ``(C_out, H_out, W_out)``.
         """
         if self.padding_mode == "zeros":
-            return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+            return conv2d(
+                input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+            )
         check_rank("input", input, (3, 4), "(N, C_in, H, W) or (C_in, H, W)")
         padded = pad2d(input, self._edge_padding(), self.padding_mode)  # (N, C_in, H_pad, W_pad)
         return conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)

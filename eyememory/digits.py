@@ -102,7 +102,9 @@ def shift(images: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
     """
     check_tensor("images", images)
     if images.dim() < 2:
-        raise ValueError(f"images must have at least 2 dimensions (..., H, W), got shape {tuple(images.shape)}")
+        raise ValueError(
+            f"images must have at least 2 dimensions (..., H, W), got shape {tuple(images.shape)}"
+        )
     for name, value in (("dx", dx), ("dy", dy)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{name} must be an int, got {value!r}")
@@ -143,10 +145,16 @@ class RandomShift:
     max_shift: int = 2
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_shift, bool) or not isinstance(self.max_shift, int) or self.max_shift < 0:
+        if (
+            isinstance(self.max_shift, bool)
+            or not isinstance(self.max_shift, int)
+            or self.max_shift < 0
+        ):
             raise ValueError(f"max_shift must be a non-negative int, got {self.max_shift!r}")
 
-    def __call__(self, images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    def __call__(
+        self, images: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Shift a batch of shape ``(N, C, H, W)``; returns the same shape."""
         check_rank("images", images, (4,), "(N, C, H, W)")
         N, C, H, W = images.shape
@@ -157,8 +165,12 @@ class RandomShift:
         # Pad by k zeros, then read each image's window at its own offset.
         padded = images.new_zeros(N, C, H + 2 * k, W + 2 * k)  # (N, C, H + 2k, W + 2k)
         padded[:, :, k : k + H, k : k + W] = images
-        rows = (torch.arange(H, device=images.device) + k).reshape(1, H) - dy.reshape(N, 1)  # (N, H)
-        cols = (torch.arange(W, device=images.device) + k).reshape(1, W) - dx.reshape(N, 1)  # (N, W)
+        rows = (torch.arange(H, device=images.device) + k).reshape(1, H) - dy.reshape(
+            N, 1
+        )  # (N, H)
+        cols = (torch.arange(W, device=images.device) + k).reshape(1, W) - dx.reshape(
+            N, 1
+        )  # (N, W)
         n = torch.arange(N, device=images.device).reshape(N, 1, 1, 1)
         c = torch.arange(C, device=images.device).reshape(1, C, 1, 1)
         return padded[n, c, rows.reshape(N, 1, H, 1), cols.reshape(N, 1, 1, W)]  # (N, C, H, W)

@@ -6,10 +6,10 @@ A linear layer then turns the final feature maps into ten scores, one per digit.
 
 ```text
 image (1, 8, 8)
-  -> conv1: 16 kernels 3×3, padding 1 -> ReLU -> max pool 2×2   (16, 4, 4)
-  -> conv2: 32 kernels 3×3, padding 1 -> ReLU                   (32, 4, 4)
-  -> head "max":     global max pool -> (32,)     -> fc -> (10,)
-     head "flatten": max pool 2×2, flatten -> (128,) -> fc -> (10,)
+  -> conv1: 24 kernels 3×3, padding 1 -> ReLU -> max pool 2×2   (24, 4, 4)
+  -> conv2: 48 kernels 3×3, padding 1 -> ReLU                   (48, 4, 4)
+  -> head "max":     global max pool -> (48,)         -> fc -> (10,)
+     head "flatten": max pool 2×2, flatten -> (192,)  -> fc -> (10,)
 ```
 
 The global-max head keeps *what* was found and forgets *where*; the flatten head keeps
@@ -54,8 +54,8 @@ class Eye(nn.Module):
         >>> eye = Eye()
         >>> eye(torch.rand(5, 1, 8, 8)).shape
         torch.Size([5, 10])
-        >>> eye.num_parameters()  # 160 + 4,640 + 330
-        5130
+        >>> eye.num_parameters()  # conv1 24*9 + 24, conv2 48*24*9 + 48, fc 48*10 + 10
+        11146
         >>> fast = Eye(layers="torch")
         >>> fast.load_state_dict(eye.state_dict())
         <All keys matched successfully>

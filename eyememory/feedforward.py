@@ -44,11 +44,15 @@ class MLP(nn.Module):
         4810
     """
 
-    def __init__(self, in_features: int = 64, hidden: Sequence[int] = (64,), out_features: int = 10) -> None:
+    def __init__(
+        self, in_features: int = 64, hidden: Sequence[int] = (64,), out_features: int = 10
+    ) -> None:
         super().__init__()
         sizes = [in_features, *hidden, out_features]
         if any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
-            raise ValueError(f"in_features, hidden sizes and out_features must be positive ints, got {sizes}")
+            raise ValueError(
+                f"in_features, hidden sizes and out_features must be positive ints, got {sizes}"
+            )
         self.in_features, self.hidden, self.out_features = in_features, tuple(hidden), out_features
         blocks: list[nn.Module] = []
         for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):

@@ -35,7 +35,12 @@ def _pair(name: str, value: int | Sequence[int]) -> tuple[int, int]:
 
 
 def pool_output_size(
-    size: int, kernel_size: int, stride: int, padding: int = 0, dilation: int = 1, ceil_mode: bool = False
+    size: int,
+    kernel_size: int,
+    stride: int,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
 ) -> int:
     r"""Number of window positions along one axis, with torch's rounding rule.
 
@@ -53,7 +58,9 @@ def pool_output_size(
         >>> pool_output_size(4, 2, 2, padding=1, ceil_mode=True)  # a fourth would start in the padding
         3
     """
-    out = (size + 2 * padding - dilation * (kernel_size - 1) - 1 + (stride - 1 if ceil_mode else 0)) // stride + 1
+    out = (
+        size + 2 * padding - dilation * (kernel_size - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    ) // stride + 1
     if ceil_mode and (out - 1) * stride >= size + padding:
         out -= 1
     return out
@@ -89,9 +96,15 @@ def pool_geometry(
         raise ValueError(f"input must hold floating-point numbers, got dtype {input.dtype}")
     C, H, W = input.shape[-3:]
     if C == 0 or H == 0 or W == 0:
-        raise ValueError(f"input must have non-empty channels, height and width, got shape {tuple(input.shape)}")
+        raise ValueError(
+            f"input must have non-empty channels, height and width, got shape {tuple(input.shape)}"
+        )
     kernel = _pair("kernel_size", kernel_size)
-    stride = kernel if stride is None or (isinstance(stride, Sequence) and len(stride) == 0) else _pair("stride", stride)
+    stride = (
+        kernel
+        if stride is None or (isinstance(stride, Sequence) and len(stride) == 0)
+        else _pair("stride", stride)
+    )
     padding, dilation = _pair("padding", padding), _pair("dilation", dilation)
     for name, value in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
         if min(value) < 1:
@@ -113,7 +126,6 @@ def pool_geometry(
     return PoolGeometry(rank == 4, kernel, stride, padding, dilation, out_size)
 
 
-# --8<-- [start:max_pool2d]
 def max_pool2d(
     input: torch.Tensor,
     kernel_size: IntPair,
@@ -171,34 +183,49 @@ def max_pool2d(
             cols = slice(l * dw, l * dw + sw * (W_out - 1) + 1, sw)
             value = padded[:, :, rows, cols]  # (N, C, H_out, W_out): tap t of every window
             if t == 0:
-                best, tap = value.clone(), torch.zeros(value.shape, dtype=torch.long, device=x.device)
+                best, tap = (
+                    value.clone(),
+                    torch.zeros(value.shape, dtype=torch.long, device=x.device),
+                )
                 continue
             # torch's rule: a strictly larger value (or a NaN) takes over, so a tie keeps the first
             better = (value > best) | value.isnan()
             best = torch.maximum(best, value)
             tap.masked_fill_(better, t)
         best, tap = best.reshape(N, C, H_out * W_out), tap.reshape(N, C, H_out * W_out)
-        if bool((best == float("-inf")).any()):  # nothing beats -inf: like torch, take the first input pixel
+        if bool(
+            (best == float("-inf")).any()
+        ):  # nothing beats -inf: like torch, take the first input pixel
             tap = torch.where(best == float("-inf"), _first_inside(g, H, W, x.device), tap)
-        first_tap = torch.arange(H_out * W_out, device=x.device) * (kH * kW)  # where each window's row starts
-        winner = index.reshape(-1)[first_tap + tap]  # (N, C, H_out * W_out): flat index of each winner
+        first_tap = torch.arange(H_out * W_out, device=x.device) * (
+            kH * kW
+        )  # where each window's row starts
+        winner = index.reshape(-1)[
+            first_tap + tap
+        ]  # (N, C, H_out * W_out): flat index of each winner
     # Gather the winners: the gradient flows back to exactly those pixels.
     out = padded.flatten(2).gather(2, winner).reshape(N, C, H_out, W_out)  # (N, C, H_out, W_out)
     if not g.batched:
         out = out.squeeze(0)
     if return_indices:
         rows, cols = winner // W_pad - ph, winner % W_pad - pw
-        indices = (rows * W + cols).reshape(N, C, H_out, W_out)  # flat index into the unpadded H x W plane
+        indices = (rows * W + cols).reshape(
+            N, C, H_out, W_out
+        )  # flat index into the unpadded H x W plane
         return out, indices if g.batched else indices.squeeze(0)
     return out
-# --8<-- [end:max_pool2d]
+
+
 
 
 @lru_cache(maxsize=64)
 def _window_index(g: PoolGeometry, W_pad: int, device: torch.device) -> torch.Tensor:
     """Flat index ``row * W_pad + col`` of tap ``(m, l)`` of window ``(i, j)``: ``(H_out*W_out, kH*kW)``."""
     (kH, kW), (sh, sw), (dh, dw), (H_out, W_out) = g.kernel, g.stride, g.dilation, g.out_size
-    window = torch.arange(H_out).reshape(H_out, 1) * sh * W_pad + torch.arange(W_out).reshape(1, W_out) * sw
+    window = (
+        torch.arange(H_out).reshape(H_out, 1) * sh * W_pad
+        + torch.arange(W_out).reshape(1, W_out) * sw
+    )
     tap = torch.arange(kH).reshape(kH, 1) * dh * W_pad + torch.arange(kW).reshape(1, kW) * dw
     return (window.reshape(-1, 1) + tap.reshape(1, -1)).to(device)
 
@@ -206,9 +233,19 @@ def _window_index(g: PoolGeometry, W_pad: int, device: torch.device) -> torch.Te
 def _first_inside(g: PoolGeometry, H: int, W: int, device: torch.device) -> torch.Tensor:
     """For each window, its first tap that lands on the input (0 when none does): ``(H_out*W_out,)``."""
     (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
-    rows = torch.arange(H_out).reshape(H_out, 1) * g.stride[0] - ph + torch.arange(kH).reshape(1, kH) * g.dilation[0]
-    cols = torch.arange(W_out).reshape(W_out, 1) * g.stride[1] - pw + torch.arange(kW).reshape(1, kW) * g.dilation[1]
-    inside = ((rows >= 0) & (rows < H)).reshape(H_out, 1, kH, 1) & ((cols >= 0) & (cols < W)).reshape(1, W_out, 1, kW)
+    rows = (
+        torch.arange(H_out).reshape(H_out, 1) * g.stride[0]
+        - ph
+        + torch.arange(kH).reshape(1, kH) * g.dilation[0]
+    )
+    cols = (
+        torch.arange(W_out).reshape(W_out, 1) * g.stride[1]
+        - pw
+        + torch.arange(kW).reshape(1, kW) * g.dilation[1]
+    )
+    inside = ((rows >= 0) & (rows < H)).reshape(H_out, 1, kH, 1) & (
+        (cols >= 0) & (cols < W)
+    ).reshape(1, W_out, 1, kW)
     return inside.reshape(H_out * W_out, kH * kW).to(torch.uint8).argmax(dim=-1).to(device)
 
 
@@ -247,7 +284,13 @@ class MaxPool2d(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """Pool ``input`` of shape ``(N, C, H, W)`` or ``(C, H, W)``."""
         return max_pool2d(
-            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
         )
 
     def extra_repr(self) -> str:
@@ -260,7 +303,9 @@ class MaxPool2d(nn.Module):
 def _check_maps(input: torch.Tensor) -> None:
     check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
     if input.shape[-1] == 0 or input.shape[-2] == 0:
-        raise ValueError(f"input must have a non-empty height and width, got shape {tuple(input.shape)}")
+        raise ValueError(
+            f"input must have a non-empty height and width, got shape {tuple(input.shape)}"
+        )
 
 
 def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:

@@ -20,7 +20,12 @@ def digits():
 
 
 def test_digits_shapes_and_values(digits) -> None:
-    assert digits.train_images.shape == (1437, 1, 8, 8) and digits.test_images.shape == (360, 1, 8, 8)
+    assert digits.train_images.shape == (1437, 1, 8, 8) and digits.test_images.shape == (
+        360,
+        1,
+        8,
+        8,
+    )
     assert digits.train_images.dtype == torch.float32 and digits.train_labels.dtype == torch.int64
     assert digits.train_images.min() == 0 and digits.train_images.max() == 1
     assert set(digits.train_labels.tolist()) == set(range(10))
@@ -30,7 +35,9 @@ def test_split_is_stratified_fixed_and_seeded(digits) -> None:
     train, test = torch.bincount(digits.train_labels), torch.bincount(digits.test_labels)
     assert ((test - 0.2 * (train + test)).abs() <= 1).all()  # every class keeps its 20 %
     again = load_digits()
-    assert torch.equal(again.test_images, digits.test_images) and torch.equal(again.test_labels, digits.test_labels)
+    assert torch.equal(again.test_images, digits.test_images) and torch.equal(
+        again.test_labels, digits.test_labels
+    )
     other = load_digits(seed=1)
     assert not torch.equal(other.test_images, digits.test_images)
     # Train and test are disjoint and together the whole set (compare images as rows of bytes).
@@ -45,7 +52,9 @@ def test_split_refuses_bad_fraction() -> None:
         load_digits(test_fraction=1.5)
 
 
-@pytest.mark.parametrize("dx, dy", [(1, 0), (-1, 0), (0, 1), (0, -1), (2, -3), (0, 0), (-7, 7), (8, 0), (0, -9)])
+@pytest.mark.parametrize(
+    "dx, dy", [(1, 0), (-1, 0), (0, 1), (0, -1), (2, -3), (0, 0), (-7, 7), (8, 0), (0, -9)]
+)
 def test_shift_moves_pixels_and_fills_zeros(dx, dy) -> None:
     x = torch.rand(3, 1, 8, 8) + 1  # no zeros of its own
     moved = shift(x, dx, dy)
@@ -78,7 +87,12 @@ def test_random_shift_is_a_seeded_shift_of_each_image() -> None:
     assert torch.equal(moved, again)
     seen = set()
     for image, result in zip(x, moved):
-        matches = [(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3) if torch.equal(shift(image, dx, dy), result)]
+        matches = [
+            (dx, dy)
+            for dx in range(-2, 3)
+            for dy in range(-2, 3)
+            if torch.equal(shift(image, dx, dy), result)
+        ]
         assert len(matches) == 1
         seen.add(matches[0])
     assert len(seen) > 15  # most of the 25 offsets occur in 64 draws
@@ -95,15 +109,17 @@ def test_random_shift_refuses_bad_input() -> None:
 # --- The Eye ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("head, parameters", [("max", 160 + 4640 + 330), ("flatten", 160 + 4640 + 1290)])
+@pytest.mark.parametrize(
+    "head, parameters", [("max", 240 + 10_416 + 490), ("flatten", 240 + 10_416 + 1930)]
+)
 def test_eye_shapes_and_size(head, parameters) -> None:
     eye = Eye(head)
     assert eye(torch.rand(5, 1, 8, 8)).shape == (5, 10)
     assert eye.num_parameters() == parameters
     maps = eye.features(torch.rand(5, 1, 8, 8))
-    assert maps["conv1"].shape == (5, 16, 8, 8) and maps["pool1"].shape == (5, 16, 4, 4)
-    assert maps["conv2"].shape == (5, 32, 4, 4)
-    assert maps["pool2"].shape == ((5, 32, 1, 1) if head == "max" else (5, 32, 2, 2))
+    assert maps["conv1"].shape == (5, 24, 8, 8) and maps["pool1"].shape == (5, 24, 4, 4)
+    assert maps["conv2"].shape == (5, 48, 4, 4)
+    assert maps["pool2"].shape == ((5, 48, 1, 1) if head == "max" else (5, 48, 2, 2))
     assert (maps["conv1"] >= 0).all()  # after ReLU
 
 
