@@ -5,8 +5,9 @@ multiplies the patch under it by its weights and sums. With $C_{\mathrm{in}}$ in
 channels, $C_{\mathrm{out}}$ kernels, stride $s$, dilation $d$ and a zero-padded input
 $X_{\mathrm{pad}}$, the output is
 
-$$Y[n, o, i, j] = b[o] + \sum_{c=0}^{C_{\mathrm{in}}-1} \sum_{m=0}^{k_h-1} \sum_{l=0}^{k_w-1} W[o, c, m, l]\; X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
+$$Y[n, o, i, j] = b[o] + \sum_{c, m, l} W[o, c, m, l]\; X_{\mathrm{pad}}[n, c,\, s_h i + d_h m,\, s_w j + d_w l]$$
 
+summed over the input channels $c$ and the kernel's rows $m < k_h$ and columns $l < k_w$
 (with `groups` $g > 1$, kernel $o$ sees only the $C_{\mathrm{in}}/g$ channels of its group).
 Like PyTorch, this is a cross-correlation: the kernel is not flipped.
 
