@@ -19,6 +19,15 @@ def digits():
     return load_digits()
 
 
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one thread, and do not stall when the machine is busy."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_digits_shapes_and_values(digits) -> None:
     assert digits.train_images.shape == (1437, 1, 8, 8) and digits.test_images.shape == (
         360,
@@ -153,7 +162,7 @@ def test_eye_refuses_bad_input() -> None:
         Eye()(torch.rand(1, 8, 8))
 
 
-def test_eye_learns_digits_quickly(digits) -> None:
+def test_eye_learns_digits_quickly(digits, one_thread) -> None:
     eye = Eye()
     fit(eye, digits.train_images[:512], digits.train_labels[:512], epochs=4, seed=0, progress=False)
     assert accuracy(eye, digits.test_images, digits.test_labels) > 0.8
@@ -185,7 +194,7 @@ def test_mlp_refuses_bad_input() -> None:
         MLP()(torch.rand(4, 1, 7, 7))
 
 
-def test_baselines_learn_digits(digits) -> None:
+def test_baselines_learn_digits(digits, one_thread) -> None:
     for model in (MLP(), LogisticRegression()):
         fit(model, digits.train_images, digits.train_labels, epochs=3, seed=0, progress=False)
         assert accuracy(model, digits.test_images, digits.test_labels) > 0.85
