@@ -3,7 +3,12 @@
 from .article import ArticleCNN, ArticleRNN
 from .bag_of_words import BagOfNgrams
 from .charlm import CharLM, sample
+from .conv import Conv2d, conv2d, conv2d_sliding, conv_output_size, pad2d
+from .digits import RandomShift, load_digits, shift
+from .eye import Eye
+from .feedforward import MLP, LogisticRegression
 from .memory import Memory, MemoryTrace, NextStep, gradient_norms
+from .pool import GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, global_avg_pool2d, global_max_pool2d, max_pool2d
 from .recurrence import gru_cell, lstm_cell, rnn_cell
 from .rnn import GRU, LSTM, RNN
 from .series import LinearAR
@@ -15,25 +20,42 @@ __all__ = [
     "ArticleRNN",
     "BagOfNgrams",
     "CharLM",
+    "Conv2d",
+    "Eye",
     "GRU",
+    "GlobalAvgPool2d",
+    "GlobalMaxPool2d",
+    "History",
     "LSTM",
     "LinearAR",
+    "LogisticRegression",
+    "MLP",
+    "MaxPool2d",
     "Memory",
     "MemoryTrace",
     "NextStep",
     "RNN",
-    "History",
+    "RandomShift",
     "Vocabulary",
     "accuracy",
+    "conv2d",
+    "conv2d_sliding",
+    "conv_output_size",
     "fit",
+    "global_avg_pool2d",
+    "global_max_pool2d",
     "gradient_norms",
     "gru_cell",
+    "load_digits",
     "lstm_cell",
+    "max_pool2d",
+    "pad2d",
     "pick_device",
     "predict",
     "rnn_cell",
     "sample",
     "seed_everything",
+    "shift",
     "tokenize",
 ]
 

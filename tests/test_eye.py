@@ -1,0 +1,200 @@
+"""The digits helpers, the Eye and the feed-forward baselines."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from eyememory.digits import ONE_PIXEL_SHIFTS, RandomShift, load_digits, shift
+from eyememory.eye import Eye
+from eyememory.feedforward import MLP, LogisticRegression
+from eyememory.training import accuracy, fit
+
+# --- Digits -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits()
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one thread, and do not stall when the machine is busy."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_digits_shapes_and_values(digits) -> None:
+    assert digits.train_images.shape == (1437, 1, 8, 8) and digits.test_images.shape == (
+        360,
+        1,
+        8,
+        8,
+    )
+    assert digits.train_images.dtype == torch.float32 and digits.train_labels.dtype == torch.int64
+    assert digits.train_images.min() == 0 and digits.train_images.max() == 1
+    assert set(digits.train_labels.tolist()) == set(range(10))
+
+
+def test_split_is_stratified_fixed_and_seeded(digits) -> None:
+    train, test = torch.bincount(digits.train_labels), torch.bincount(digits.test_labels)
+    assert ((test - 0.2 * (train + test)).abs() <= 1).all()  # every class keeps its 20 %
+    again = load_digits()
+    assert torch.equal(again.test_images, digits.test_images) and torch.equal(
+        again.test_labels, digits.test_labels
+    )
+    other = load_digits(seed=1)
+    assert not torch.equal(other.test_images, digits.test_images)
+    # Train and test are disjoint and together the whole set (compare images as rows of bytes).
+    rows = {tuple(x.flatten().tolist()) for x in digits.test_images}
+    overlap = sum(tuple(x.flatten().tolist()) in rows for x in digits.train_images)
+    assert overlap <= 5  # the raw set itself holds a handful of duplicate images
+    assert len(digits.train_images) + len(digits.test_images) == 1797
+
+
+def test_split_refuses_bad_fraction() -> None:
+    with pytest.raises(ValueError, match=r"between 0 and 1, got 1.5"):
+        load_digits(test_fraction=1.5)
+
+
+@pytest.mark.parametrize(
+    "dx, dy", [(1, 0), (-1, 0), (0, 1), (0, -1), (2, -3), (0, 0), (-7, 7), (8, 0), (0, -9)]
+)
+def test_shift_moves_pixels_and_fills_zeros(dx, dy) -> None:
+    x = torch.rand(3, 1, 8, 8) + 1  # no zeros of its own
+    moved = shift(x, dx, dy)
+    for i in range(8):
+        for j in range(8):
+            src_i, src_j = i - dy, j - dx
+            inside = 0 <= src_i < 8 and 0 <= src_j < 8
+            expected = x[..., src_i, src_j] if inside else torch.zeros(3, 1)
+            assert torch.equal(moved[..., i, j], expected)
+
+
+def test_shift_keeps_gradients_and_refuses_bad_input() -> None:
+    x = torch.rand(2, 8, 8, requires_grad=True)
+    shift(x, 1, 1).sum().backward()
+    assert x.grad[:, :7, :7].eq(1).all() and x.grad[:, 7].eq(0).all()
+    with pytest.raises(ValueError, match=r"at least 2 dimensions.*\(8,\)"):
+        shift(torch.rand(8), 1, 0)
+    with pytest.raises(ValueError, match=r"dx must be an int, got 0.5"):
+        shift(torch.rand(8, 8), 0.5, 0)
+
+
+def test_one_pixel_shifts_cover_four_directions() -> None:
+    assert sorted(ONE_PIXEL_SHIFTS.values()) == [(-1, 0), (0, -1), (0, 1), (1, 0)]
+
+
+def test_random_shift_is_a_seeded_shift_of_each_image() -> None:
+    x = torch.rand(64, 1, 8, 8) + 1
+    moved = RandomShift(2)(x, torch.Generator().manual_seed(0))
+    again = RandomShift(2)(x, torch.Generator().manual_seed(0))
+    assert torch.equal(moved, again)
+    seen = set()
+    for image, result in zip(x, moved):
+        matches = [
+            (dx, dy)
+            for dx in range(-2, 3)
+            for dy in range(-2, 3)
+            if torch.equal(shift(image, dx, dy), result)
+        ]
+        assert len(matches) == 1
+        seen.add(matches[0])
+    assert len(seen) > 15  # most of the 25 offsets occur in 64 draws
+    assert RandomShift(0)(x) is x
+
+
+def test_random_shift_refuses_bad_input() -> None:
+    with pytest.raises(ValueError, match=r"non-negative int, got -1"):
+        RandomShift(-1)
+    with pytest.raises(ValueError, match=r"4-D.*got 3-D"):
+        RandomShift(1)(torch.rand(1, 8, 8))
+
+
+# --- The Eye ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "head, parameters", [("max", 240 + 10_416 + 490), ("flatten", 240 + 10_416 + 1930)]
+)
+def test_eye_shapes_and_size(head, parameters) -> None:
+    eye = Eye(head)
+    assert eye(torch.rand(5, 1, 8, 8)).shape == (5, 10)
+    assert eye.num_parameters() == parameters
+    maps = eye.features(torch.rand(5, 1, 8, 8))
+    assert maps["conv1"].shape == (5, 24, 8, 8) and maps["pool1"].shape == (5, 24, 4, 4)
+    assert maps["conv2"].shape == (5, 48, 4, 4)
+    assert maps["pool2"].shape == ((5, 48, 1, 1) if head == "max" else (5, 48, 2, 2))
+    assert (maps["conv1"] >= 0).all()  # after ReLU
+
+
+@pytest.mark.parametrize("head", ["max", "flatten"])
+def test_eye_on_torch_layers_is_the_same_network(head) -> None:
+    torch.manual_seed(0)
+    ours = Eye(head).double()
+    torch.manual_seed(0)
+    theirs = Eye(head, layers="torch").double()
+    for (name, a), (other, b) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert name == other and torch.equal(a, b)  # same names, same initial numbers
+    assert isinstance(theirs.conv1, nn.Conv2d) and not isinstance(ours.conv1, nn.Conv2d)
+    x = torch.rand(6, 1, 8, 8, dtype=torch.float64)
+    torch.testing.assert_close(ours(x), theirs(x))
+    ours(x).square().sum().backward()
+    theirs(x).square().sum().backward()
+    for a, b in zip(ours.parameters(), theirs.parameters()):
+        torch.testing.assert_close(a.grad, b.grad)
+
+
+def test_eye_refuses_bad_input() -> None:
+    with pytest.raises(ValueError, match=r"head must be 'max' or 'flatten', got 'mean'"):
+        Eye("mean")
+    with pytest.raises(ValueError, match=r"layers must be"):
+        Eye(layers="keras")
+    with pytest.raises(ValueError, match=r"channels \(dim 1\) = 1, got 3"):
+        Eye()(torch.rand(2, 3, 8, 8))
+    with pytest.raises(ValueError, match=r"8×8, got 28×28"):
+        Eye()(torch.rand(2, 1, 28, 28))
+    with pytest.raises(ValueError, match=r"4-D.*got 3-D"):
+        Eye()(torch.rand(1, 8, 8))
+
+
+def test_eye_learns_digits_quickly(digits, one_thread) -> None:
+    eye = Eye()
+    fit(eye, digits.train_images[:512], digits.train_labels[:512], epochs=4, seed=0, progress=False)
+    assert accuracy(eye, digits.test_images, digits.test_labels) > 0.8
+
+
+# --- Feed-forward baselines ---------------------------------------------------------------
+
+
+def test_mlp_layers_and_sizes() -> None:
+    mlp = MLP(64, hidden=(32, 16), out_features=10)
+    assert [type(m) for m in mlp.layers] == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear]
+    assert mlp.num_parameters() == 64 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10
+    assert mlp(torch.rand(4, 1, 8, 8)).shape == (4, 10)
+    assert mlp(torch.rand(4, 64)).shape == (4, 10)
+
+
+def test_logistic_regression_is_an_mlp_without_hidden_layer() -> None:
+    model = LogisticRegression(64, 10)
+    assert isinstance(model, MLP) and len(model.layers) == 1
+    x = torch.rand(4, 1, 8, 8)
+    linear = model.layers[0]
+    torch.testing.assert_close(model(x), x.flatten(1) @ linear.weight.T + linear.bias)
+
+
+def test_mlp_refuses_bad_input() -> None:
+    with pytest.raises(ValueError, match=r"positive ints, got \[64, 0, 10\]"):
+        MLP(64, hidden=(0,))
+    with pytest.raises(ValueError, match=r"64 numbers per example, got shape \(4, 1, 7, 7\)"):
+        MLP()(torch.rand(4, 1, 7, 7))
+
+
+def test_baselines_learn_digits(digits, one_thread) -> None:
+    for model in (MLP(), LogisticRegression()):
+        fit(model, digits.train_images, digits.train_labels, epochs=3, seed=0, progress=False)
+        assert accuracy(model, digits.test_images, digits.test_labels) > 0.85
