@@ -99,13 +99,56 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe-core (bundled with axe-playwright-python, no download) on a page; one line per violation."""
-    from axe_playwright_python.sync_playwright import Axe
+def axe_script() -> Path:
+    """axe-core as bundled with axe-playwright-python (nothing is downloaded)."""
+    import axe_playwright_python
 
-    results = Axe().run(page)
+    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+
+
+# Code blocks hold thousands of highlighted tokens, which make axe's colour-contrast rule
+# take seconds per page; their colours come from one palette, checked by CODE_CONTRAST.
+NOT_CODE = {"include": [[".md-content"]], "exclude": [[".highlight"], [".highlight-ipynb"]]}
+
+
+def axe_violations(page, context: dict | None = None, rules: list[str] | None = None) -> list[str]:
+    """Run axe-core on a page (injected with ``context.add_init_script(path=axe_script())``
+    or here); one line per violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script()))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = rules
+    results = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
     return [
         f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
-        for v in results.response["violations"]
+        for v in results["violations"]
         for node in v["nodes"]
     ]
+
+
+# WCAG contrast of every highlighted code token against the background it sits on.
+CODE_CONTRAST = """() => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0.99) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = new Map();
+  for (const token of document.querySelectorAll(".highlight code span, .highlight-ipynb span")) {
+    if (!token.textContent.trim() || token.children.length || !token.checkVisibility()) continue;
+    const style = getComputedStyle(token);
+    let fg = rgb(style.color);
+    const bg = background(token);
+    if (fg.length === 4) fg = fg.slice(0, 3).map((v, k) => v * fg[3] + bg[k] * (1 - fg[3]));
+    const r = ratio(fg, bg);
+    if (r < 4.5) failures.set(`${token.className}: ${style.color} on rgb(${bg})`, `${r.toFixed(2)} e.g. "${token.textContent.trim().slice(0, 20)}"`);
+  }
+  return [...failures].map(([k, v]) => `${k} = ${v}`);
+}"""

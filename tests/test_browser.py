@@ -11,25 +11,26 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_violations, chromium, require_chromium, serve
+from .browser import CODE_CONTRAST, NOT_CODE, axe_script, axe_violations, chromium, require_chromium, serve
 from .conftest import BuiltSite
+from .docs_harness import DOCS
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = os.environ.get("EYEMEMORY_SCREENSHOTS")  # a folder, to look at the pages
 
 
-@dataclass
-class Site:
-    url: str
-    root: Path
-    browser: object
+def site_pages() -> list[str]:
+    """The address of every page, from the sources: ``eye.md`` -> ``eye/``."""
+    pages = []
+    for source in sorted([*DOCS.rglob("*.md"), *DOCS.glob("notebooks/*.ipynb")]):
+        stem = source.relative_to(DOCS).with_suffix("").as_posix()
+        pages.append("" if stem == "index" else stem.removesuffix("index") if stem.endswith("/index") else stem + "/")
+    return pages
 
-    def pages(self) -> list[str]:
-        """Every page's path, from the built files (the 404 page aside)."""
-        return sorted(
-            "" if p.parent == self.root else p.parent.relative_to(self.root).as_posix() + "/"
-            for p in self.root.rglob("index.html")
-        )
+
+PAGES = site_pages()
+# The dark scheme is checked on one page of each kind (same theme, same components).
+DARK_PAGES = ["", "eye/", "memory/", "glossary/", "api/conv/", "notebooks/eye/"]
 
 
 @dataclass
@@ -39,31 +40,55 @@ class Visit:
     foreign_requests: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def site(built_site: BuiltSite) -> Iterator[Site]:
-    require_chromium()
-    with serve(built_site.path) as url, chromium() as browser:
-        yield Site(url, built_site.path, browser)
+@dataclass
+class Reader:
+    """One browser tab that records what goes wrong while it reads page after page."""
+
+    url: str
+    root: Path
+    page: object
+    visit: Visit = field(default_factory=Visit)
+
+    def open(self, path: str) -> Visit:
+        self.visit = Visit()
+        self.page.goto(self.url + path, wait_until="load")
+        return self.visit
 
 
-def open_page(site: Site, path: str, color_scheme: str = "light"):
-    """Open a page, recording console errors, failed requests and requests to other hosts."""
-    context = site.browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+def make_reader(browser, url: str, root: Path, color_scheme: str) -> Reader:
+    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(axe_script()))
     page = context.new_page()
-    visit = Visit()
-    local = urlsplit(site.url).netloc
-    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-    page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
+    reader = Reader(url, root, page)
+    local = urlsplit(url).netloc
+    page.on("console", lambda m: m.type == "error" and reader.visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: reader.visit.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: reader.visit.failed_requests.append(f"{r.url} ({r.failure})"))
     page.on(
         "request",
         lambda r: urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
         and urlsplit(r.url).netloc != local
-        and visit.foreign_requests.append(r.url),
+        and reader.visit.foreign_requests.append(r.url),
     )
-    page.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
-    page.goto(site.url + path, wait_until="load")
-    return context, page, visit
+    page.on("response", lambda r: r.status >= 400 and reader.visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
+    return reader
+
+
+@pytest.fixture(scope="module")
+def site(built_site: BuiltSite) -> Iterator[tuple[object, str, Path]]:
+    require_chromium()
+    with serve(built_site.path) as url, chromium() as browser:
+        yield browser, url, built_site.path
+
+
+@pytest.fixture(scope="module")
+def light(site) -> Reader:
+    return make_reader(*site, color_scheme="light")
+
+
+@pytest.fixture(scope="module")
+def dark_reader(site) -> Reader:
+    return make_reader(*site, color_scheme="dark")
 
 
 def screenshot(page, name: str) -> None:
@@ -71,6 +96,10 @@ def screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+
+
+def shot_name(path: str) -> str:
+    return path.strip("/").replace("/", "-") or "home"
 
 
 def dark(page) -> None:
@@ -85,81 +114,80 @@ MATH_CHECK = """() => [...document.querySelectorAll('article math')].map(m => {
 })"""
 
 
-def test_every_page_opens_cleanly_accessible_with_math_rendered(site: Site) -> None:
-    """No console error, failed request or request to another host; MathML laid out; and
-    zero axe-core violations in the light and the dark scheme."""
-    pages = site.pages()
-    assert len(pages) >= 10, pages
-    problems = {}
-    math_pages = 0
-    for path in pages:
-        context, page, visit = open_page(site, path)
-        try:
-            formulas = page.evaluate(MATH_CHECK)
-            html = (site.root / path / "index.html").read_text(encoding="utf-8")
-            if "<math" in html:
-                math_pages += 1
-                assert formulas, f"{path}: MathML in the HTML but none in the article"
-            bad_math = [f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0]
-            name = path.strip("/").replace("/", "-") or "home"
-            screenshot(page, name)
-            accessibility = [f"light: {v}" for v in axe_violations(page)]
-        finally:
-            context.close()
-        # The dark scheme as a reader with a dark system setting first sees it.
-        context, page, dark_visit = open_page(site, path, color_scheme="dark")
-        try:
-            assert page.get_attribute("body", "data-md-color-scheme") == "slate"
-            screenshot(page, f"{name}-dark")
-            accessibility += [f"dark: {v}" for v in axe_violations(page)]
-        finally:
-            context.close()
-        visit.console_errors += dark_visit.console_errors
-        found = {
-            "console errors": visit.console_errors,
-            "failed requests": visit.failed_requests,
-            "requests to other hosts": visit.foreign_requests,
-            "math not laid out": bad_math,
-            "accessibility (axe)": accessibility,
-        }
-        found = {k: v for k, v in found.items() if v}
-        if found:
-            problems[path or "/"] = found
-    assert problems == {}, json.dumps(problems, indent=1)
-    assert math_pages >= 3
+def report(problems: dict) -> str:
+    return json.dumps({k: v for k, v in problems.items() if v}, indent=1)
 
 
-def test_dark_mode_toggle(site: Site) -> None:
-    context, page, visit = open_page(site, "eye/")
-    try:
-        assert page.get_attribute("body", "data-md-color-scheme") == "default"
-        dark(page)
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background != "rgb(255, 255, 255)"
-    finally:
-        context.close()
+def test_every_built_page_is_checked(built_site: BuiltSite) -> None:
+    built = sorted(
+        "" if p.parent == built_site.path else p.parent.relative_to(built_site.path).as_posix() + "/"
+        for p in built_site.path.rglob("index.html")
+    )
+    assert built == sorted(PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_page_reads_cleanly(light: Reader, path: str) -> None:
+    """No console error, failed request or request to another host; MathML laid out;
+    zero axe-core violations; every code token readable."""
+    visit = light.open(path)
+    page = light.page
+    formulas = page.evaluate(MATH_CHECK)
+    if "<math" in (light.root / path / "index.html").read_text(encoding="utf-8"):
+        assert formulas, "MathML in the HTML but none in the article"
+    screenshot(page, shot_name(path))
+    # The header, navigation, search and footer are the same on every page: check them in
+    # full on the home page; elsewhere check the page's own content.
+    problems = {
+        "console errors": visit.console_errors,
+        "failed requests": visit.failed_requests,
+        "requests to other hosts": visit.foreign_requests,
+        "math not laid out": [f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0],
+        "accessibility (axe)": axe_violations(page, None if path == "" else NOT_CODE),
+        "code tokens below 4.5:1": page.evaluate(CODE_CONTRAST),
+    }
+    assert not any(problems.values()), report(problems)
+
+
+@pytest.mark.parametrize("path", DARK_PAGES, ids=[p or "home" for p in DARK_PAGES])
+def test_page_reads_cleanly_in_the_dark(dark_reader: Reader, path: str) -> None:
+    """The dark scheme, as a reader whose system prefers it first sees the page."""
+    visit = dark_reader.open(path)
+    page = dark_reader.page
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    screenshot(page, f"{shot_name(path)}-dark")
+    problems = {
+        "console errors": visit.console_errors,
+        "accessibility (axe)": axe_violations(page, None if path == "" else NOT_CODE, rules=["color-contrast", "link-in-text-block"]),
+        "code tokens below 4.5:1": page.evaluate(CODE_CONTRAST),
+    }
+    assert not any(problems.values()), report(problems)
+
+
+def test_dark_mode_toggle(light: Reader) -> None:
+    visit = light.open("eye/")
+    page = light.page
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    dark(page)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    page.evaluate("localStorage.clear()")  # forget the choice: the next pages open light again
     assert visit.console_errors == []
 
 
-def test_search_finds_a_chapter(site: Site) -> None:
-    context, page, visit = open_page(site, "")
-    try:
-        page.keyboard.press("/")  # Material's search shortcut
-        page.keyboard.type("recurrence")
-        result = page.locator(".md-search-result__item").first
-        result.wait_for(timeout=10_000)
-        assert "Memory" in page.locator(".md-search-result").inner_text()
-    finally:
-        context.close()
+def test_search_finds_a_chapter(light: Reader) -> None:
+    visit = light.open("")
+    page = light.page
+    page.keyboard.press("/")  # Material's search shortcut
+    page.keyboard.type("recurrence")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert "Memory" in page.locator(".md-search-result").inner_text()
     assert visit.console_errors == [] and visit.foreign_requests == []
 
 
-def test_abbreviation_tooltip_appears_on_hover(site: Site) -> None:
-    context, page, _ = open_page(site, "eye/")
-    try:
-        page.locator("article abbr", has_text="CNN").first.hover()
-        tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
-        tooltip.wait_for(timeout=5_000)
-        assert "Convolutional neural network" in tooltip.inner_text()
-    finally:
-        context.close()
+def test_abbreviation_tooltip_appears_on_hover(light: Reader) -> None:
+    light.open("eye/")
+    page = light.page
+    page.locator("article abbr", has_text="CNN").first.hover()
+    tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tooltip.wait_for(timeout=5_000)
+    assert "Convolutional neural network" in tooltip.inner_text()

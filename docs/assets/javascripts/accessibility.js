@@ -32,11 +32,12 @@ document$.subscribe(() => {
   }
 
   // A display formula wider than the column scrolls; keyboard users must be able to reach it.
+  let wide = 0;
   for (const formula of document.querySelectorAll("div.arithmatex")) {
     if (formula.scrollWidth > formula.clientWidth + 1) {
       formula.setAttribute("tabindex", "0");
       formula.setAttribute("role", "region");
-      formula.setAttribute("aria-label", "Formula (scrolls sideways)");
+      formula.setAttribute("aria-label", `Formula ${++wide} (scrolls sideways)`);
     }
   }
 });
