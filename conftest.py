@@ -4,6 +4,11 @@ import os
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers on two cores: one thread each, or torch's thread pools fight and stall.
+    # Set before torch loads, so notebook kernels started from here inherit it too.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 from tests.docs_harness import DOCS_SYBIL, PACKAGE_SYBIL  # noqa: E402
 

@@ -26,7 +26,7 @@ def test_serve_command_installs_cpu_torch_and_serves() -> None:
 def test_test_command_installs_cpu_torch_and_runs_pytest() -> None:
     test = COMMANDS[1]
     assert "<!-- test-command -->\n```bash\n" + test in README
-    assert "pip install torch==2.13.0 -e '.[test]'" in test and test.endswith("python -m pytest")
+    assert "pip install torch==2.13.0 -e '.[test]'" in test and test.endswith("python -m pytest -n 2")
 
 
 def test_ci_runs_the_readme_test_command() -> None:
