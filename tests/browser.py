@@ -12,11 +12,14 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("EYEMEMORY_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = os.environ.get("EYEMEMORY_SCREENSHOTS")  # a folder, to look at the pages
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -152,3 +155,56 @@ CODE_CONTRAST = """() => {
   }
   return [...failures].map(([k, v]) => `${k} = ${v}`);
 }"""
+
+
+@dataclass
+class Visit:
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reader:
+    """One browser tab that records what goes wrong while it reads page after page."""
+
+    url: str
+    root: Path
+    page: object
+    visit: Visit = field(default_factory=Visit)
+
+    def open(self, path: str, reload: bool = True) -> Visit:
+        """Go to ``path`` (or, with ``reload=False``, stay if already there) and start a new record."""
+        self.visit = Visit()
+        if reload or self.page.url != self.url + path:
+            self.page.goto(self.url + path, wait_until="load")
+        # Explorers mount after their model loads: wait, so that checks see them whole.
+        self.page.wait_for_function("[...document.querySelectorAll('[data-explorer]')].every(e => e.dataset.ready)", timeout=15_000)
+        return self.visit
+
+
+def make_reader(browser, url: str, root: Path, color_scheme: str) -> Reader:
+    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(axe_script()))
+    page = context.new_page()
+    reader = Reader(url, root, page)
+    local = urlsplit(url).netloc
+    page.on("console", lambda m: m.type == "error" and reader.visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: reader.visit.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: reader.visit.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on(
+        "request",
+        lambda r: urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+        and urlsplit(r.url).netloc != local
+        and reader.visit.foreign_requests.append(r.url),
+    )
+    page.on("response", lambda r: r.status >= 400 and reader.visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
+    return reader
+
+
+def screenshot(page, name: str, element: str | None = None) -> None:
+    """Save a screenshot (of the full page, or of one element) when $EYEMEMORY_SCREENSHOTS names a folder."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        target = page.locator(element).first if element else page
+        target.screenshot(path=f"{SCREENSHOTS}/{name}.png", **({} if element else {"full_page": True}))

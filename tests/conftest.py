@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .browser import Reader, chromium, make_reader, require_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +44,22 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{log}", pytrace=False)
     return BuiltSite(out, log, seconds)
+
+
+@pytest.fixture(scope="module")
+def site(built_site: BuiltSite) -> Iterator[tuple[object, str, Path]]:
+    require_chromium()
+    with serve(built_site.path) as url, chromium() as browser:
+        yield browser, url, built_site.path
+
+
+@pytest.fixture(scope="module")
+def light(site) -> Reader:
+    return make_reader(*site, color_scheme="light")
+
+
+@pytest.fixture(scope="module")
+def dark_reader(site) -> Reader:
+    return make_reader(*site, color_scheme="dark")
+
+

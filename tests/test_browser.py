@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import CODE_CONTRAST, NOT_CODE, axe_script, axe_violations, chromium, require_chromium, serve
+from .browser import CODE_CONTRAST, NOT_CODE, Reader, axe_violations, screenshot
 from .conftest import BuiltSite
 from .docs_harness import DOCS
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = os.environ.get("EYEMEMORY_SCREENSHOTS")  # a folder, to look at the pages
 
 
 def site_pages() -> list[str]:
@@ -31,71 +25,6 @@ def site_pages() -> list[str]:
 PAGES = site_pages()
 # The dark scheme is checked on one page of each kind (same theme, same components).
 DARK_PAGES = ["", "eye/", "memory/", "glossary/", "api/conv/", "notebooks/eye/"]
-
-
-@dataclass
-class Visit:
-    console_errors: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-    foreign_requests: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Reader:
-    """One browser tab that records what goes wrong while it reads page after page."""
-
-    url: str
-    root: Path
-    page: object
-    visit: Visit = field(default_factory=Visit)
-
-    def open(self, path: str) -> Visit:
-        self.visit = Visit()
-        self.page.goto(self.url + path, wait_until="load")
-        return self.visit
-
-
-def make_reader(browser, url: str, root: Path, color_scheme: str) -> Reader:
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
-    context.add_init_script(path=str(axe_script()))
-    page = context.new_page()
-    reader = Reader(url, root, page)
-    local = urlsplit(url).netloc
-    page.on("console", lambda m: m.type == "error" and reader.visit.console_errors.append(m.text))
-    page.on("pageerror", lambda e: reader.visit.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: reader.visit.failed_requests.append(f"{r.url} ({r.failure})"))
-    page.on(
-        "request",
-        lambda r: urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
-        and urlsplit(r.url).netloc != local
-        and reader.visit.foreign_requests.append(r.url),
-    )
-    page.on("response", lambda r: r.status >= 400 and reader.visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
-    return reader
-
-
-@pytest.fixture(scope="module")
-def site(built_site: BuiltSite) -> Iterator[tuple[object, str, Path]]:
-    require_chromium()
-    with serve(built_site.path) as url, chromium() as browser:
-        yield browser, url, built_site.path
-
-
-@pytest.fixture(scope="module")
-def light(site) -> Reader:
-    return make_reader(*site, color_scheme="light")
-
-
-@pytest.fixture(scope="module")
-def dark_reader(site) -> Reader:
-    return make_reader(*site, color_scheme="dark")
-
-
-def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot when $EYEMEMORY_SCREENSHOTS names a folder."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
 def shot_name(path: str) -> str:

@@ -1,0 +1,154 @@
+// The forward passes of the Eye and the Memory in plain JavaScript.
+//
+// Tensors are {shape, data}: row-major, exactly like torch's contiguous layout, so
+// weights exported with `python -m eyememory.export` load with no reshuffling. Numbers are
+// JavaScript doubles; the browser tests check every output against PyTorch within 1e-4.
+(function () {
+  "use strict";
+
+  const tensor = (shape, data) => ({ shape, data: data || new Float64Array(shape.reduce((a, b) => a * b, 1)) });
+
+  // (W ⋆ X)[o, i, j] = Σ_c Σ_m Σ_n W[o, c, m, n] · X[c, i + m − p, j + n − p] + b[o]
+  // (stride 1, zero padding p: the kernel slides over every position of the grid)
+  function conv2d(x, weight, bias, padding) {
+    const [C, H, W] = x.shape;
+    const [O, , KH, KW] = weight.shape;
+    const HO = H + 2 * padding - KH + 1;
+    const WO = W + 2 * padding - KW + 1;
+    const out = tensor([O, HO, WO]);
+    for (let o = 0; o < O; o++) {
+      for (let i = 0; i < HO; i++) {
+        for (let j = 0; j < WO; j++) {
+          let sum = bias ? bias.data[o] : 0;
+          for (let c = 0; c < C; c++) {
+            for (let m = 0; m < KH; m++) {
+              const row = i + m - padding;
+              if (row < 0 || row >= H) continue; // zero padding
+              for (let n = 0; n < KW; n++) {
+                const col = j + n - padding;
+                if (col < 0 || col >= W) continue;
+                sum += weight.data[((o * C + c) * KH + m) * KW + n] * x.data[(c * H + row) * W + col];
+              }
+            }
+          }
+          out.data[(o * HO + i) * WO + j] = sum;
+        }
+      }
+    }
+    return out;
+  }
+
+  // ReLU(z) = max(0, z): keep the positive evidence.
+  const relu = (x) => tensor(x.shape, x.data.map((v) => Math.max(0, v)));
+
+  // Max pooling with a k×k window and stride k: the strongest response of each patch.
+  function maxPool2d(x, k) {
+    const [C, H, W] = x.shape;
+    const HO = Math.floor(H / k);
+    const WO = Math.floor(W / k);
+    const out = tensor([C, HO, WO]);
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < HO; i++) {
+        for (let j = 0; j < WO; j++) {
+          let best = -Infinity;
+          for (let m = 0; m < k; m++) {
+            for (let n = 0; n < k; n++) best = Math.max(best, x.data[(c * H + i * k + m) * W + j * k + n]);
+          }
+          out.data[(c * HO + i) * WO + j] = best;
+        }
+      }
+    }
+    return out;
+  }
+
+  // Global max pooling: one number per map, the strongest response anywhere.
+  function globalMaxPool(x) {
+    const [C, H, W] = x.shape;
+    const out = tensor([C, 1, 1]);
+    for (let c = 0; c < C; c++) {
+      let best = -Infinity;
+      for (let p = 0; p < H * W; p++) best = Math.max(best, x.data[c * H * W + p]);
+      out.data[c] = best;
+    }
+    return out;
+  }
+
+  // y = W x + b, for W of shape (out, in).
+  function linear(x, weight, bias) {
+    const [O, I] = weight.shape;
+    const out = new Float64Array(O);
+    for (let o = 0; o < O; o++) {
+      let sum = bias ? bias.data[o] : 0;
+      for (let i = 0; i < I; i++) sum += weight.data[o * I + i] * x[i];
+      out[o] = sum;
+    }
+    return out;
+  }
+
+  // softmax(z)_k = exp(z_k − max z) / Σ_j exp(z_j − max z)
+  function softmax(z) {
+    const top = Math.max(...z);
+    const e = Array.from(z, (v) => Math.exp(v - top));
+    const total = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / total);
+  }
+
+  // The Eye (eyememory.eye.Eye): conv → ReLU → pool 2×2 → conv → ReLU → pool → linear.
+  // `image` holds the 64 grey levels of an 8×8 digit, scaled to [0, 1].
+  function eyeForward(model, image) {
+    const p = model.parameters;
+    const x = tensor([1, 8, 8], Float64Array.from(image));
+    const conv1 = relu(conv2d(x, p["conv1.weight"], p["conv1.bias"], model.padding));
+    const pool1 = maxPool2d(conv1, 2);
+    const conv2 = relu(conv2d(pool1, p["conv2.weight"], p["conv2.bias"], model.padding));
+    const pool2 = model.head === "max" ? globalMaxPool(conv2) : maxPool2d(conv2, 2);
+    const logits = linear(pool2.data, p["fc.weight"], p["fc.bias"]);
+    return { conv1, pool1, conv2, pool2, logits: Array.from(logits), probabilities: softmax(logits) };
+  }
+
+  // The same tokens as eyememory.text.tokenize: lower-case words and single punctuation marks.
+  const tokenize = (text) => text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) || [];
+
+  // The Memory (eyememory.memory.Memory with a tanh RNN): for every word t,
+  //   e_t = E[w_t]
+  //   h_t = tanh(W_ih e_t + b_ih + W_hh h_{t−1} + b_hh)      (h_0 = 0)
+  //   p_t = softmax(W_o h_t + b_o)   — what it would answer if the sentence ended at t
+  function memoryForward(model, text) {
+    const p = model.parameters;
+    const index = model.index || (model.index = new Map(model.vocabulary.map((token, i) => [token, i])));
+    const words = tokenize(text);
+    const ids = words.map((w) => (index.has(w) ? index.get(w) : model.unk_index));
+    const [, E] = p["embedding.weight"].shape;
+    const H = p["rnn.weight_hh_l0"].shape[0];
+    let h = new Float64Array(H);
+    const states = [];
+    const logits = [];
+    for (const id of ids) {
+      const e = p["embedding.weight"].data.subarray(id * E, (id + 1) * E);
+      const fromInput = linear(e, p["rnn.weight_ih_l0"], p["rnn.bias_ih_l0"]);
+      const fromMemory = linear(h, p["rnn.weight_hh_l0"], p["rnn.bias_hh_l0"]);
+      h = fromInput.map((v, k) => Math.tanh(v + fromMemory[k]));
+      states.push(Array.from(h));
+      logits.push(Array.from(linear(h, p["head.weight"], p["head.bias"])));
+    }
+    return {
+      words,
+      ids,
+      unknown: ids.map((id) => id === model.unk_index),
+      states,
+      logits,
+      probabilities: logits.map(softmax),
+    };
+  }
+
+  // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays.
+  function loadModel(json) {
+    const parameters = {};
+    for (const [name, t] of Object.entries(json.parameters)) parameters[name] = tensor(t.shape, Float64Array.from(t.data));
+    return { ...json, parameters };
+  }
+
+  window.eyememory = Object.assign(window.eyememory || {}, {
+    nn: { tensor, conv2d, relu, maxPool2d, globalMaxPool, linear, softmax, eyeForward, memoryForward, tokenize, loadModel },
+  });
+})();

@@ -1,0 +1,272 @@
+"""The trained models behind the site's explorers, exported as JSON for the browser.
+
+The Eye explorer and the Memory explorer run the forward pass in plain JavaScript
+(``docs/assets/explorer/nn.js``). They read the weights from two files that one command
+makes, reproducibly from a seed:
+
+```bash
+python -m eyememory.export            # writes docs/assets/explorer/{eye,memory}-model.json
+python -m eyememory.export --out DIR  # somewhere else
+```
+
+Each file holds every parameter as ``{"shape": [...], "data": [...]}`` in PyTorch's own
+row-major order, with the same names as the model's ``state_dict``, so that the
+JavaScript indexes the numbers exactly as torch does; the test suite checks its outputs
+against PyTorch's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .digits import RandomShift, load_digits
+from .eye import Eye
+from .memory import Memory
+from .sentences import FILLERS, but_reviews
+from .text import UNK, Vocabulary
+from .training import accuracy, fit, seed_everything
+
+FORMAT = "eyememory-explorer/1"
+# The chapters' recipes: the Eye trained on digits shifted by up to 2 pixels (readers'
+# drawings are rarely centred), and the Memory's "but" reader.
+EYE_RECIPE = {"epochs": 20, "batch_size": 32, "lr": 1e-2, "max_shift": 2}
+MEMORY_RECIPE = {
+    "reviews": 2000,
+    "review_seed": 1,
+    "one_clause": 0.25,
+    "embedding_dim": 16,
+    "hidden_size": 32,
+    "epochs": 3,
+    "batch_size": 32,
+    "lr": 1e-2,
+    "max_grad_norm": 1.0,
+}
+EXAMPLES_PER_DIGIT = 2
+
+
+def fingerprint(*tensors: torch.Tensor) -> str:
+    """SHA-256 of the tensors' float32 bytes: equal on every machine for equal values.
+
+    Training itself is not bitwise reproducible across processors (a last-bit difference
+    in a sum grows over hundreds of steps), but its starting point and its data are; the
+    exported files record both, so a test can tell that a file still comes from the code.
+    """
+    digest = hashlib.sha256()
+    for tensor in tensors:
+        digest.update(tensor.detach().to(torch.float32).contiguous().cpu().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def untrained_eye(seed: int = 0) -> Eye:
+    """The explorer's Eye before training: the package's own layers, weights from ``seed``."""
+    seed_everything(seed)
+    return Eye(head="max")
+
+
+def train_eye(seed: int = 0) -> tuple[Eye, dict]:
+    """The explorer's Eye, trained with [`EYE_RECIPE`][eyememory.export.EYE_RECIPE].
+
+    This is the recipe of the Eye chapter's "global max, trained on shifts" model.
+
+    Returns:
+        The trained model (on the CPU) and its provenance: test accuracy and the
+        fingerprints of its initial weights and training data.
+    """
+    digits = load_digits()
+    eye = untrained_eye(seed)
+    provenance = {
+        "initial_weights_sha256": fingerprint(*eye.state_dict().values()),
+        "training_data_sha256": fingerprint(digits.train_images, digits.train_labels),
+    }
+    recipe = {k: v for k, v in EYE_RECIPE.items() if k != "max_shift"}
+    fit(eye, digits.train_images, digits.train_labels, augment=RandomShift(EYE_RECIPE["max_shift"]),
+        seed=seed, device="cpu", progress=False, **recipe)
+    provenance["test_accuracy"] = round(accuracy(eye, digits.test_images, digits.test_labels), 4)
+    return eye, provenance
+
+
+def memory_data() -> tuple[Vocabulary, torch.Tensor, torch.Tensor]:
+    """The Memory explorer's vocabulary and training reviews: ``(vocab, ids (N, T), labels (N,))``."""
+    r = MEMORY_RECIPE
+    sentences, labels = but_reviews(r["reviews"], seed=r["review_seed"], one_clause=r["one_clause"])
+    vocab = Vocabulary.build(sentences + list(FILLERS))
+    ids, _ = vocab.encode_batch(sentences)  # (N, T)
+    return vocab, ids, labels
+
+
+def untrained_memory(vocab_size: int, seed: int = 0) -> Memory:
+    """The explorer's Memory before training: a tanh RNN, weights from ``seed``."""
+    r = MEMORY_RECIPE
+    return Memory(vocab_size, r["embedding_dim"], r["hidden_size"], cell="rnn", seed=seed)
+
+
+def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
+    """The explorer's Memory, trained with [`MEMORY_RECIPE`][eyememory.export.MEMORY_RECIPE].
+
+    This is the recipe of the Memory chapter's "but" reader.
+
+    Returns:
+        The trained model (on the CPU), its vocabulary, and its provenance: accuracy on
+        1,000 fresh reviews and the fingerprints of its initial weights and training data.
+    """
+    r = MEMORY_RECIPE
+    vocab, ids, labels = memory_data()
+    memory = untrained_memory(len(vocab), seed)
+    provenance = {
+        "initial_weights_sha256": fingerprint(*memory.state_dict().values()),
+        "training_data_sha256": fingerprint(ids, labels),
+    }
+    fit(memory, ids, labels, epochs=r["epochs"], batch_size=r["batch_size"], lr=r["lr"],
+        max_grad_norm=r["max_grad_norm"], seed=seed, device="cpu", progress=False)
+    test_sentences, test_labels = but_reviews(1000, seed=r["review_seed"] + 100)
+    test_ids, _ = vocab.encode_batch(test_sentences)
+    provenance["test_accuracy"] = round(accuracy(memory, test_ids, test_labels), 4)
+    return memory, vocab, provenance
+
+
+def parameters_to_json(model: nn.Module) -> dict[str, dict[str, list]]:
+    """Every parameter as ``{"shape": [...], "data": [...]}``, row-major, by state_dict name.
+
+    Values are float32 written with 9 significant digits, enough to give back the same
+    float32 exactly.
+
+    Examples:
+        >>> exported = parameters_to_json(nn.Linear(3, 2))
+        >>> exported["weight"]["shape"], len(exported["weight"]["data"])
+        ([2, 3], 6)
+    """
+    return {
+        name: {
+            "shape": list(tensor.shape),
+            "data": [float(f"{v:.9g}") for v in tensor.detach().float().cpu().reshape(-1).tolist()],
+        }
+        for name, tensor in model.state_dict().items()
+    }
+
+
+def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
+    """The Eye explorer's file: weights, architecture and a few test digits to pick from."""
+    if eye.head != "max":
+        raise ValueError(f"the explorer draws the global max head, got head={eye.head!r}")
+    digits = load_digits()
+    examples = []
+    for label in range(10):
+        rows = (digits.test_labels == label).nonzero().flatten()[:EXAMPLES_PER_DIGIT]
+        for row in rows.tolist():
+            grey = (digits.test_images[row, 0] * 16).round().to(torch.int64)  # back to 0..16
+            examples.append({"label": label, "pixels": grey.flatten().tolist()})
+    return {
+        "format": FORMAT,
+        "model": "eyememory.eye.Eye",
+        "head": eye.head,
+        "padding": 1,
+        "input": "8x8 grey levels 0..16 divided by 16",
+        "recipe": {**EYE_RECIPE, "seed": seed},
+        "provenance": provenance,
+        "classes": [str(d) for d in range(10)],
+        "examples": examples,
+        "parameters": parameters_to_json(eye),
+    }
+
+
+def memory_to_json(memory: Memory, vocab: Vocabulary, provenance: dict, seed: int) -> dict:
+    """The Memory explorer's file: weights, vocabulary and class names."""
+    if memory.cell != "rnn":
+        raise ValueError(f"the explorer runs the tanh RNN, got cell={memory.cell!r}")
+    return {
+        "format": FORMAT,
+        "model": "eyememory.memory.Memory",
+        "cell": memory.cell,
+        "recipe": {**MEMORY_RECIPE, "seed": seed},
+        "provenance": provenance,
+        "classes": ["negative", "positive"],
+        "vocabulary": vocab.tokens,
+        "pad_index": vocab.pad_index,
+        "unk_index": vocab.unk_index,
+        "unk_token": UNK,
+        "parameters": parameters_to_json(memory),
+    }
+
+
+def _load_parameters(model: nn.Module, parameters: dict[str, dict[str, list]]) -> None:
+    expected = {name: list(t.shape) for name, t in model.state_dict().items()}
+    got = {name: p["shape"] for name, p in parameters.items()}
+    if got != expected:
+        raise ValueError(f"the file's parameters must match the model: expected {expected}, got {got}")
+    state = {name: torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"]) for name, p in parameters.items()}
+    model.load_state_dict(state)
+
+
+def eye_from_json(data: dict) -> Eye:
+    """The Eye an explorer file describes, ready to run in PyTorch.
+
+    Examples:
+        >>> data = eye_to_json(Eye(), provenance={}, seed=0)
+        >>> eye = eye_from_json(data)
+        >>> eye(torch.rand(2, 1, 8, 8)).shape
+        torch.Size([2, 10])
+    """
+    if data.get("format") != FORMAT:
+        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+    C1 = data["parameters"]["conv1.weight"]["shape"][0]
+    C2 = data["parameters"]["conv2.weight"]["shape"][0]
+    eye = Eye(head=data["head"], channels=(C1, C2))
+    _load_parameters(eye, data["parameters"])
+    return eye.eval()
+
+
+def memory_from_json(data: dict) -> tuple[Memory, Vocabulary]:
+    """The Memory (and its vocabulary) an explorer file describes, ready to run in PyTorch.
+
+    Examples:
+        >>> vocab = Vocabulary(["good", "bad"])
+        >>> data = memory_to_json(Memory(len(vocab), 4, 8, seed=0), vocab, provenance={}, seed=0)
+        >>> memory, vocab = memory_from_json(data)
+        >>> memory(torch.tensor([vocab.encode("good")])).shape
+        torch.Size([1, 2])
+    """
+    if data.get("format") != FORMAT:
+        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+    V, E = data["parameters"]["embedding.weight"]["shape"]
+    H = data["parameters"]["rnn.weight_hh_l0"]["shape"][0]
+    C = data["parameters"]["head.weight"]["shape"][0]
+    memory = Memory(V, E, H, C, cell=data["cell"], padding_idx=data["pad_index"])
+    _load_parameters(memory, data["parameters"])
+    vocab = Vocabulary(data["vocabulary"][2:])  # <pad> and <unk> come first, always
+    if vocab.tokens != data["vocabulary"]:
+        raise ValueError("the file's vocabulary must start with <pad> and <unk> and hold no repeats")
+    return memory.eval(), vocab
+
+
+def export(out: Path, seed: int = 0) -> dict[str, Path]:
+    """Train both explorer models from ``seed`` and write their JSON files into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    eye, eye_provenance = train_eye(seed)
+    memory, vocab, memory_provenance = train_memory(seed)
+    files = {
+        "eye": (out / "eye-model.json", eye_to_json(eye, eye_provenance, seed)),
+        "memory": (out / "memory-model.json", memory_to_json(memory, vocab, memory_provenance, seed)),
+    }
+    for path, content in files.values():
+        path.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
+    return {name: path for name, (path, _) in files.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m eyememory.export", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/assets/explorer"), help="folder for the JSON files")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)  # small models: one thread is fastest and the same everywhere
+    for name, path in export(args.out, args.seed).items():
+        print(f"{name}: {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()
