@@ -36,6 +36,7 @@ FORMAT = "eyememory-explorer/1"
 # The chapters' recipes: the Eye trained on digits shifted by up to 2 pixels (readers'
 # drawings are rarely centred), and the Memory's "but" reader.
 EYE_RECIPE = {"epochs": 20, "batch_size": 32, "lr": 1e-2, "max_shift": 2}
+"""How the explorer's Eye is trained: Adam, with shifts of up to ``max_shift`` pixels."""
 MEMORY_RECIPE = {
     "reviews": 2000,
     "review_seed": 1,
@@ -47,6 +48,7 @@ MEMORY_RECIPE = {
     "lr": 1e-2,
     "max_grad_norm": 1.0,
 }
+"""How the explorer's Memory is trained: reviews from ``but_reviews``, Adam with clipped gradients."""
 EXAMPLES_PER_DIGIT = 2
 
 

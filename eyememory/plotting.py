@@ -45,9 +45,11 @@ def save_figure(fig: plt.Figure, name: str) -> Path:
     """
     path = figures_dir() / f"{name}.svg"
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
     with matplotlib.rc_context(STYLE):
-        fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(partial, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
+    os.replace(partial, path)  # whole or not at all, for a site being built meanwhile
     return path
 
 

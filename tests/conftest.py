@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from .browser import Reader, chromium, make_reader, require_chromium, serve
 
@@ -21,14 +24,10 @@ class BuiltSite:
     path: Path
     log: str
     seconds: float
+    returncode: int
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """Build the site with ``mkdocs build --strict`` into a temporary folder, once."""
-    import time
-
-    out = tmp_path_factory.mktemp("site")
+def _build(out: Path) -> BuiltSite:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
     start = time.perf_counter()
     result = subprocess.run(
@@ -39,11 +38,31 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         text=True,
         timeout=600,
     )
-    seconds = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{log}", pytrace=False)
-    return BuiltSite(out, log, seconds)
+    return BuiltSite(out, result.stdout + result.stderr, time.perf_counter() - start, result.returncode)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuiltSite:
+    """Build the site with ``mkdocs build --strict`` into a temporary folder, once per run.
+
+    Under pytest-xdist the workers share one build: the first to ask builds it, the others
+    wait for it and reuse it.
+    """
+    if worker_id == "master":
+        site = _build(tmp_path_factory.mktemp("site"))
+    else:
+        shared = tmp_path_factory.getbasetemp().parent  # common to all workers of this run
+        record = shared / "site.json"
+        with FileLock(str(shared / "site.lock")):
+            if record.exists():
+                saved = json.loads(record.read_text())
+                site = BuiltSite(**{**saved, "path": Path(saved["path"])})
+            else:
+                site = _build(shared / "site")
+                record.write_text(json.dumps({**site.__dict__, "path": str(site.path)}))
+    if site.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{site.log}", pytrace=False)
+    return site
 
 
 @pytest.fixture(scope="module")
