@@ -65,11 +65,28 @@ class History:
         loss: Mean training loss of each epoch.
         metrics: For each metric name, its value after each epoch.
         seconds: Wall-clock time spent in training steps (metrics excluded).
+        epoch_seconds: The training time of each epoch; their sum is ``seconds``.
     """
 
     loss: list[float] = field(default_factory=list)
     metrics: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
+    epoch_seconds: list[float] = field(default_factory=list)
+
+    def seconds_to_reach(self, name: str, target: float) -> float | None:
+        """Training time until metric ``name`` first reached ``target``; ``None`` if it never did.
+
+        Examples:
+            >>> history = History(metrics={"accuracy": [0.5, 0.9, 0.95]}, epoch_seconds=[1.0, 1.0, 1.0])
+            >>> history.seconds_to_reach("accuracy", 0.9)
+            2.0
+        """
+        elapsed = 0.0
+        for seconds, value in zip(self.epoch_seconds, self.metrics[name]):
+            elapsed += seconds
+            if value >= target:
+                return elapsed
+        return None
 
     def last(self, name: str) -> float:
         """The final value of metric ``name`` (or of the loss, for ``"loss"``)."""
@@ -164,7 +181,8 @@ def fit(
                 nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
             optimizer.step()
             total += loss.item() * len(batch)
-        history.seconds += time.perf_counter() - start
+        history.epoch_seconds.append(time.perf_counter() - start)
+        history.seconds += history.epoch_seconds[-1]
         history.loss.append(total / n)
         model.eval()
         for name, metric in (metrics or {}).items():

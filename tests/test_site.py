@@ -145,3 +145,37 @@ def test_glossary_page_lists_every_entry(built_site: BuiltSite) -> None:
 def test_short_forms_have_tooltips_on_every_chapter(built_site: BuiltSite) -> None:
     chapter = (built_site.path / "eye" / "index.html").read_text()
     assert re.search(r'<abbr title="Convolutional neural network[^"]*">CNN</abbr>', chapter)
+
+
+# --- Page weight -----------------------------------------------------------------------------
+
+PAGE_BUDGET_KIB = 500  # compressed, everything a page loads; the Performance page states it
+
+
+def page_weight(site: Path, page: Path) -> dict[str, int]:
+    """Bytes a reader downloads for ``page``, gzipped as GitHub Pages serves text, by kind."""
+    import gzip
+
+    def size(path: Path) -> int:
+        data = path.read_bytes()
+        return len(gzip.compress(data, 9)) if path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml") else len(data)
+
+    parser = _Resources()
+    html = page.read_text(encoding="utf-8")
+    parser.feed(html)
+    weight = {"html": size(page), "search index": size(site / "search" / "search_index.json")}
+    for url in set(parser.urls) - {u for u in parser.urls if u.startswith("data:")}:  # inline: in the HTML
+        target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
+        kind = {".js": "scripts", ".css": "styles"}.get(target.suffix, "images and icons")
+        weight[kind] = weight.get(kind, 0) + size(target)
+    for kind in re.findall(r'data-explorer="(\w+)"', html):
+        weight["explorer model"] = weight.get("explorer model", 0) + size(site / "assets" / "explorer" / f"{kind}-model.json")
+    return weight
+
+
+def test_every_page_is_within_its_weight_budget(built_site: BuiltSite) -> None:
+    weights = {p.relative_to(built_site.path).as_posix(): page_weight(built_site.path, p) for p in html_pages(built_site.path)}
+    heavy = {page: sum(w.values()) // 1024 for page, w in weights.items() if sum(w.values()) > PAGE_BUDGET_KIB * 1024}
+    assert heavy == {}, f"over {PAGE_BUDGET_KIB} KiB: {heavy}"
+    heaviest = max(weights, key=lambda p: sum(weights[p].values()))
+    assert sum(weights["index.html"].values()) < sum(weights[heaviest].values())  # the measure sees differences
