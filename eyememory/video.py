@@ -4,7 +4,12 @@ A video is a grid at every step of a sequence, shape ``(N, T, C, H, W)``. The cl
 recipe gives each shape its network: the same small CNN looks at every frame and turns it
 into a vector of features, and an RNN reads those vectors in order:
 
-$$f_t = \operatorname{flatten}\big(\operatorname{MaxPool}(\operatorname{ReLU}(K \star x_t + b))\big), \qquad h_t = \tanh(W_{ih}\, f_t + b_{ih} + W_{hh}\, h_{t-1} + b_{hh}), \qquad \text{scores} = W_o\, h_T + b_o$$
+$$f_t = \operatorname{flatten}\big(\operatorname{MaxPool}(\operatorname{ReLU}(K \star x_t + b))\big)$$
+
+$$h_t = \tanh(W_{ih}\, f_t + b_{ih} + W_{hh}\, h_{t-1} + b_{hh}), \qquad \text{scores} = W_o\, h_T + b_o$$
+
+where $x_t$ is frame $t$, $K \star$ the convolution with kernels $K$, $f_t$ the frame's
+features and $h_t$ the Memory's state after it.
 
 The Eye's weights are shared across positions *and* across frames; the Memory's across
 frames. [`moving_digits`][eyememory.video.moving_digits] makes clips in which only the
@@ -42,9 +47,9 @@ class EyeMemory(nn.Module):
         seed: If given, the initial weights come from this seed.
 
     Examples:
-        >>> model = EyeMemory(in_channels=1, frame_size=(8, 8), channels=4, hidden_size=16, seed=0)
-        >>> clips = torch.rand(2, 5, 1, 8, 8)  # (N, T, C, H, W): 2 clips of 5 frames
-        >>> model.frame_features(clips).shape  # (N, T, K * H/2 * W/2): a vector per frame
+        >>> model = EyeMemory(frame_size=(8, 8), channels=4, hidden_size=16, seed=0)
+        >>> clips = torch.rand(2, 5, 1, 8, 8)  # (N, T, C, H, W): 2 clips, 5 frames
+        >>> model.frame_features(clips).shape  # (N, T, K·H/2·W/2): one per frame
         torch.Size([2, 5, 64])
         >>> model(clips).shape
         torch.Size([2, 2])
