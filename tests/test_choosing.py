@@ -288,6 +288,23 @@ def test_eye_memory_is_an_eye_per_frame_then_a_memory() -> None:
     torch.testing.assert_close(model.frame_features(clips.flip(1)).mean(1), features.mean(1))  # not to an average
 
 
+def test_eye_memory_equals_the_same_model_on_torch_layers_with_gradients() -> None:
+    model = EyeMemory(in_channels=2, frame_size=(6, 4), channels=3, hidden_size=5, seed=0).double()
+    conv, rnn = nn.Conv2d(2, 3, 3, padding=1).double(), nn.RNN(3 * 3 * 2, 5, batch_first=True).double()
+    conv.load_state_dict(model.conv.state_dict())
+    rnn.load_state_dict(model.rnn.state_dict())
+    clips = torch.randn(2, 4, 2, 6, 4, dtype=DOUBLE, requires_grad=True)  # (N, T, C, H, W)
+    frames = F.max_pool2d(torch.relu(conv(clips.reshape(8, 2, 6, 4))), 2).reshape(2, 4, -1)  # (N, T, F)
+    expected = model.head(rnn(frames)[0][:, -1])  # (N, classes)
+    got = model(clips)
+    torch.testing.assert_close(got, expected)
+    grad = torch.randn_like(got)
+    ours = torch.autograd.grad(got, [clips, model.conv.weight, model.rnn.weight_hh_l0], grad)
+    theirs = torch.autograd.grad(expected, [clips, conv.weight, rnn.weight_hh_l0], grad)
+    for a, b in zip(ours, theirs, strict=True):
+        torch.testing.assert_close(a, b)
+
+
 def test_moving_digits_reverse_is_the_other_direction() -> None:
     images = torch.rand(10, 1, 8, 8)
     clips, labels = moving_digits(images, frames=5, step=1, seed=3)
