@@ -4,24 +4,30 @@ from .article import ArticleCNN, ArticleRNN
 from .bag_of_words import BagOfNgrams
 from .charlm import CharLM, sample
 from .conv import Conv2d, conv2d, conv2d_sliding, conv_output_size, pad2d
+from .conv1d import Conv1d, conv1d
 from .digits import RandomShift, load_digits, shift
 from .eye import Eye
+from .eye1d import SeriesEye, WordEye
 from .feedforward import MLP, LogisticRegression
 from .memory import Memory, MemoryTrace, NextStep, gradient_norms
 from .pool import GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, global_avg_pool2d, global_max_pool2d, max_pool2d
 from .recurrence import gru_cell, lstm_cell, rnn_cell
 from .rnn import GRU, LSTM, RNN
+from .rows import RowMemory, pixel_order, shuffle_pixels
 from .series import LinearAR
 from .text import Vocabulary, tokenize
 from .training import History, accuracy, fit, pick_device, predict, seed_everything
+from .video import EyeMemory, moving_digits
 
 __all__ = [
     "ArticleCNN",
     "ArticleRNN",
     "BagOfNgrams",
     "CharLM",
+    "Conv1d",
     "Conv2d",
     "Eye",
+    "EyeMemory",
     "GRU",
     "GlobalAvgPool2d",
     "GlobalMaxPool2d",
@@ -36,8 +42,12 @@ __all__ = [
     "NextStep",
     "RNN",
     "RandomShift",
+    "RowMemory",
+    "SeriesEye",
     "Vocabulary",
+    "WordEye",
     "accuracy",
+    "conv1d",
     "conv2d",
     "conv2d_sliding",
     "conv_output_size",
@@ -49,13 +59,16 @@ __all__ = [
     "load_digits",
     "lstm_cell",
     "max_pool2d",
+    "moving_digits",
     "pad2d",
     "pick_device",
+    "pixel_order",
     "predict",
     "rnn_cell",
     "sample",
     "seed_everything",
     "shift",
+    "shuffle_pixels",
     "tokenize",
 ]
 
