@@ -164,6 +164,14 @@ class Visit:
     foreign_requests: list[str] = field(default_factory=list)
 
 
+LOAD_ALL_IMAGES = """() => Promise.all([...document.images].map((img) => {
+  img.loading = "eager";
+  return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+}))"""
+
+BROKEN_IMAGES = "() => [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src.slice(0, 80))"
+
+
 @dataclass
 class Reader:
     """One browser tab that records what goes wrong while it reads page after page."""
@@ -178,8 +186,15 @@ class Reader:
         self.visit = Visit()
         if reload or self.page.url != self.url + path:
             self.page.goto(self.url + path, wait_until="load")
-        # Explorers mount after their model loads: wait, so that checks see them whole.
-        self.page.wait_for_function("[...document.querySelectorAll('[data-explorer]')].every(e => e.dataset.ready)", timeout=15_000)
+        # Explorers mount when scrolled near, after their model loads: bring each into view
+        # and wait, so that checks see them whole; then back to the top.
+        for explorer in self.page.locator("[data-explorer]").all():
+            explorer.scroll_into_view_if_needed()
+            explorer.and_(self.page.locator("[data-ready]")).wait_for(timeout=15_000)
+        self.page.evaluate("window.scrollTo(0, 0)")
+        # Figures load lazily as a reader scrolls: load them all now, so that the checks
+        # (and screenshots) see every one.
+        self.page.evaluate(LOAD_ALL_IMAGES)
         return self.visit
 
 

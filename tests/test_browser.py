@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .browser import CODE_CONTRAST, NOT_CODE, Reader, axe_violations, screenshot
+from .browser import BROKEN_IMAGES, CODE_CONTRAST, NOT_CODE, Reader, axe_violations, screenshot
 from .conftest import BuiltSite
 from .docs_harness import DOCS
 
@@ -57,8 +57,8 @@ def test_every_built_page_is_checked(built_site: BuiltSite) -> None:
 
 @pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
 def test_page_reads_cleanly(light: Reader, path: str) -> None:
-    """No console error, failed request or request to another host; MathML laid out;
-    zero axe-core violations; every code token readable."""
+    """No console error, failed request or request to another host; every image loaded;
+    MathML laid out; zero axe-core violations; every code token readable."""
     visit = light.open(path)
     page = light.page
     formulas = page.evaluate(MATH_CHECK)
@@ -71,6 +71,7 @@ def test_page_reads_cleanly(light: Reader, path: str) -> None:
         "console errors": visit.console_errors,
         "failed requests": visit.failed_requests,
         "requests to other hosts": visit.foreign_requests,
+        "images that did not load": page.evaluate(BROKEN_IMAGES),
         "math not laid out": [f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0],
         "accessibility (axe)": axe_violations(page, None if path == "" else NOT_CODE),
         "code tokens below 4.5:1": page.evaluate(CODE_CONTRAST),

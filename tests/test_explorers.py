@@ -269,11 +269,31 @@ def test_explorers_on_a_phone(site, scheme: str) -> None:
         page.on("pageerror", lambda e: errors.append(str(e)))
         for path, kind in (("eye/", "eye"), ("memory/", "memory")):
             page.goto(url + path)
+            page.locator(f'[data-explorer="{kind}"]').scroll_into_view_if_needed()
             explorer = page.locator(f'[data-explorer="{kind}"][data-ready="true"]')
             explorer.wait_for(timeout=15_000)
             width = explorer.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert width[0] <= width[1] + 1, f"{kind} explorer overflows a phone screen: {width}"
             screenshot(page, f"explorer-{kind}-phone-{scheme}", f'[data-explorer="{kind}"]')
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_explorer_loads_only_when_the_reader_comes_near(site) -> None:
+    """A reader who stays at the top of the chapter downloads no model."""
+    browser, url, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url + "eye/", wait_until="load")
+        page.wait_for_timeout(500)
+        assert not any(u.endswith("eye-model.json") for u in requested)
+        assert page.locator('[data-explorer="eye"]').get_attribute("data-ready") is None
+        page.locator('[data-explorer="eye"]').scroll_into_view_if_needed()
+        page.locator('[data-explorer="eye"][data-ready="true"]').wait_for(timeout=15_000)
+        assert any(u.endswith("eye-model.json") for u in requested)
     finally:
         context.close()

@@ -13,6 +13,7 @@ import yaml
 
 import eyememory
 from mkdocs_hooks.glossary import read_glossary
+from mkdocs_hooks.lean_html import png_size, svg_size, unwrap_plain_tokens
 from tests.docs_harness import DOCS, ROOT, fences, markdown_pages
 
 from .conftest import BuiltSite
@@ -179,3 +180,34 @@ def test_every_page_is_within_its_weight_budget(built_site: BuiltSite) -> None:
     assert heavy == {}, f"over {PAGE_BUDGET_KIB} KiB: {heavy}"
     heaviest = max(weights, key=lambda p: sum(weights[p].values()))
     assert sum(weights["index.html"].values()) < sum(weights[heaviest].values())  # the measure sees differences
+
+
+def test_code_blocks_keep_colours_but_not_needless_spans() -> None:
+    html = '<code><span class="k">for</span><span class="w"> </span><span class="n">x</span><span class="p">(</span><span class="mi">1</span></code>'
+    assert unwrap_plain_tokens(html) == '<code><span class="k">for</span> x(<span class="mi">1</span></code>'
+
+
+def test_image_sizes_are_read_from_the_files() -> None:
+    assert svg_size('<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="278pt" viewBox="0 0 460.8 278">') == (614, 371)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big")
+    assert png_size(png) == (640, 480)
+    assert png_size(b"GIF89a" + bytes(30)) is None
+
+
+ELEMENT_BUDGET = 2500  # per page, API reference aside (its source listings are long)
+
+
+def test_pages_stay_light_for_the_browser(built_site: BuiltSite) -> None:
+    """Every image reserves its space, and no chapter holds more elements than the browser
+    can restyle quickly (Lighthouse warns from 800 and fails from 1,400 on its phone; the
+    chapters are long, so the budget is theirs: see benchmarks/site.py for the scores)."""
+    unsized, crowded = [], {}
+    for page in html_pages(built_site.path):
+        html = page.read_text(encoding="utf-8")
+        name = page.relative_to(built_site.path).as_posix()
+        unsized += [f"{name}: {tag[:80]}" for tag in re.findall(r"<img\b[^>]*>", html) if " width=" not in tag or " height=" not in tag]
+        elements = len(re.findall(r"<[a-z][a-z0-9]*[\s>/]", html))
+        if not name.startswith("api/") and elements > ELEMENT_BUDGET:
+            crowded[name] = elements
+    assert unsized == []
+    assert crowded == {}, f"more than {ELEMENT_BUDGET} elements: {crowded}"

@@ -1,8 +1,9 @@
 // The two explorers: draw a digit for the Eye, type a sentence for the Memory.
 //
 // A page asks for one with <div data-explorer="eye"></div> or <div data-explorer="memory"></div>;
-// this script mounts it on every page view (Material's instant navigation included), loads
-// the exported weights from the site itself and computes everything with nn.js.
+// this script mounts it on every page view (Material's instant navigation included) once the
+// reader scrolls near it, loads the exported weights from the site itself and computes
+// everything with nn.js.
 (function () {
   "use strict";
   const nn = () => window.eyememory.nn;
@@ -400,19 +401,36 @@
 
   const MOUNT = { eye: mountEye, memory: mountMemory };
 
+  function mount(root) {
+    const kind = root.dataset.explorer;
+    loadModel(kind)
+      .then((model) => MOUNT[kind](root, model))
+      .catch((error) => {
+        root.textContent = `The explorer could not load its model (${error.message}).`;
+        root.dataset.ready = "error";
+        console.error(error);
+      });
+  }
+
+  // An explorer (and its model file) loads only when the reader scrolls near it, so that
+  // it costs nothing to a reader who stays at the top of the chapter.
+  const near = "IntersectionObserver" in window
+    ? new IntersectionObserver((entries) => {
+        for (const entry of entries.filter((e) => e.isIntersecting)) {
+          near.unobserve(entry.target);
+          mount(entry.target);
+        }
+      }, { rootMargin: "800px 0px" })
+    : null;
+
   function mountAll() {
+    if (near) near.disconnect(); // the previous page's explorers are gone
     for (const root of document.querySelectorAll("[data-explorer]:not([data-mounted])")) {
-      const kind = root.dataset.explorer;
       root.dataset.mounted = "true";
-      root.classList.add("em-explorer", `em-explorer--${kind}`);
+      root.classList.add("em-explorer", `em-explorer--${root.dataset.explorer}`);
       root.textContent = "Loading the model…";
-      loadModel(kind)
-        .then((model) => MOUNT[kind](root, model))
-        .catch((error) => {
-          root.textContent = `The explorer could not load its model (${error.message}).`;
-          root.dataset.ready = "error";
-          console.error(error);
-        });
+      if (near) near.observe(root);
+      else mount(root);
     }
   }
 

@@ -1,11 +1,17 @@
 // Accessibility touches Material leaves to the site, so that axe-core finds nothing to
 // report. Runs on every page view, instant navigation included.
+// Each code block gets a <nav> holding its copy button: give each a distinct name. Material
+// adds them as it mounts each block; one observer (the body outlives instant navigation)
+// names them as they come.
+const nameCodeNavs = () =>
+  document.querySelectorAll(".md-code__nav:not([aria-label])").forEach((nav) => {
+    const index = [...document.querySelectorAll(".md-code__nav")].indexOf(nav);
+    nav.setAttribute("aria-label", `Code block ${index + 1} tools`);
+  });
+new MutationObserver(nameCodeNavs).observe(document.body, { childList: true, subtree: true });
+
 document$.subscribe(() => {
-  // Each code block gets a <nav> holding its copy button: give each a distinct name.
-  const name = (nav, index) => nav.setAttribute("aria-label", `Code block ${index + 1} tools`);
-  const nameCodeNavs = () => document.querySelectorAll(".md-code__nav:not([aria-label])").forEach(name);
   nameCodeNavs();
-  new MutationObserver(nameCodeNavs).observe(document.body, { childList: true, subtree: true });
 
   // A nav section with an index page is labelled by an icon-only toggle; use its title.
   for (const nav of document.querySelectorAll("nav.md-nav[aria-labelledby]")) {
