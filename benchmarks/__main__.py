@@ -1,8 +1,9 @@
 """Run every benchmark and refresh ``benchmarks/results/``, which the site's pages read.
 
-    python -m benchmarks                  # all of them (about ten minutes on two cores)
+    python -m benchmarks                  # all but the suite (about ten minutes on two cores)
     python -m benchmarks conv rnn         # some of them
     python -m benchmarks --no-lighthouse  # the site's measures without Lighthouse
+    python -m benchmarks suite            # the whole test suite's time (not run by default)
 
 Each benchmark runs in its own process, one after the other, so that they do not compete
 for the processor. Ratios measured within one run are the headline; absolute times
@@ -21,18 +22,20 @@ BENCHMARKS = {
     "rnn": "the RNN and LSTM layers against PyTorch's",
     "training": "time to accuracy for the Eye and the Memory, our layers against PyTorch's",
     "site": "build time, page weight and Lighthouse scores of the site",
+    "suite": "the whole test suite's time, run as CI runs it (minutes; only when named)",
 }
+DEFAULT = ["conv", "rnn", "training", "site"]  # what runs with no names
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="name", help=f"which to run: {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("names", nargs="*", metavar="name", help=f"which to run: {', '.join(BENCHMARKS)} (default: {', '.join(DEFAULT)})")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse in the site benchmark")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; expected some of {list(BENCHMARKS)}")
-    for name in args.names or BENCHMARKS:
+    for name in args.names or DEFAULT:
         print(f"== {name}: {BENCHMARKS[name]}", flush=True)
         command = [sys.executable, "-m", f"benchmarks.{name}"]
         if name == "site" and args.no_lighthouse:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -23,6 +21,7 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
+from benchmarks._machine import describe
 from eyememory.conv import conv2d, conv2d_sliding
 from eyememory.digits import load_digits
 from eyememory.eye import Eye
@@ -167,17 +166,6 @@ def eye_training(
     }
 
 
-def machine() -> dict:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-    }
-
-
 def run(config: dict = CONFIG) -> dict:
     torch.set_num_threads(config["threads"])
     results: dict = {}
@@ -216,7 +204,7 @@ def run(config: dict = CONFIG) -> dict:
     results["eye_training"] = {
         layers: eye_training(layers, **config["eye_training"]) for layers in ("eyememory", "torch")
     }
-    return {"machine": machine(), "config": config, "results": results}
+    return {"machine": describe(), "config": config, "results": results}
 
 
 def main() -> None:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import time
 from pathlib import Path
 
 import torch
 
 import eyememory
+from benchmarks._machine import describe
 from eyememory.recurrence import project_input, rnn_step
 
 CONFIG = {"batch": 64, "length": 50, "input_size": 16, "hidden_size": 64, "dtype": "float32", "device": "cpu"}
@@ -87,22 +86,6 @@ def measure(name: str, calls: int, threads: int) -> dict:
     }
 
 
-def machine() -> str:
-    """CPU model, core count, torch threads and versions, in one line."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {platform.system()}, {torch.get_num_threads()} torch thread(s), "
-        f"torch {torch.__version__}, Python {platform.python_version()}"
-    )
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, no file written")
@@ -110,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     calls = 20 if args.quick else 200
     results = {name: measure(name, calls, args.threads) for name in PAIRS}
-    report = {"config": {**CONFIG, "threads": args.threads}, "machine": machine(), "results": {
+    report = {"config": {**CONFIG, "threads": args.threads}, "machine": describe(), "results": {
         name: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for name, r in results.items()
     }}
     for name, r in results.items():

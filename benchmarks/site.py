@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "site.json"
-CHAPTERS = ["", "introduction/", "eye/", "memory/", "choosing/"]
+CHAPTERS = ["", "introduction/", "eye/", "memory/", "choosing/", "performance/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
@@ -99,6 +98,7 @@ def main() -> None:
     parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from benchmarks._machine import describe
     from tests.browser import serve
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,7 +117,7 @@ def main() -> None:
                 scores[path or "/"] = lighthouse(url + path, command)
                 print(path or "/", {k: scores[path or "/"][k] for k in CATEGORIES})
     results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()} {platform.release()}, Python {platform.python_version()}",
+        "machine": describe(torch_threads=False),
         "build_seconds": round(seconds, 2),
         "page_weight_bytes": weights,
         "lighthouse_mobile": scores,

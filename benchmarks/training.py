@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from benchmarks._machine import describe
 from eyememory.digits import load_digits
 from eyememory.eye import Eye
 from eyememory.export import MEMORY_RECIPE, memory_data, untrained_memory
@@ -91,9 +90,8 @@ def main() -> None:
         print(f"{name:7s} to {CONFIG[name.lower()]['target']}: ours {ours['seconds_to_target']:.2f} s "
               f"({ours['epochs_to_target']} epochs), torch's layers {theirs['seconds_to_target']:.2f} s "
               f"({theirs['epochs_to_target']} epochs), ratio {results[name]['time_to_target_ratio']}")
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}, torch {torch.__version__}, Python {platform.python_version()}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"config": CONFIG, "machine": machine, "results": results}, indent=2) + "\n")
+    args.out.write_text(json.dumps({"config": CONFIG, "machine": describe(), "results": results}, indent=2) + "\n")
     print(f"wrote {args.out}")
 
 

@@ -434,4 +434,4 @@ def test_benchmark_results_match_the_script() -> None:
         "benchmarks/results/conv.json is stale: run `python -m benchmarks.conv`"
     )
     assert set(report["results"]) == {*CONFIG["cases"], "sliding", "eye_step", "eye_training"}
-    assert {"platform", "processor", "cpus", "torch", "threads"} <= set(report["machine"])
+    assert {"processor", "cores", "torch", "threads"} <= set(report["machine"])

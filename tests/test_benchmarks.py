@@ -1,0 +1,53 @@
+"""The benchmark scripts' shared parts: the machine description, the runner, the suite timer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import __main__ as runner
+from benchmarks._machine import describe, processor_name
+from benchmarks.suite import summary_counts
+
+RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+MACHINE_KEYS = {"processor", "architecture", "cores", "threads", "torch", "python", "platform"}
+
+
+def test_processor_name_comes_from_cpuinfo(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n")
+    assert processor_name(cpuinfo) == "AMD EPYC 7B13"
+    assert processor_name(tmp_path / "missing")  # falls back to what platform knows
+
+
+def test_describe_records_the_thread_count_only_when_asked() -> None:
+    import torch
+
+    assert set(describe()) == MACHINE_KEYS
+    assert describe()["threads"] == torch.get_num_threads()
+    assert set(describe(torch_threads=False)) == MACHINE_KEYS - {"threads"}
+
+
+@pytest.mark.parametrize("name", ["conv", "rnn", "training", "site"])
+def test_every_results_file_describes_its_machine_alike(name: str) -> None:
+    machine = json.loads((RESULTS / f"{name}.json").read_text())["machine"]
+    expected = MACHINE_KEYS - ({"threads"} if name == "site" else set())
+    assert set(machine) == expected
+    assert isinstance(machine["cores"], int) and machine["cores"] >= 1
+
+
+def test_the_suite_is_run_only_when_named() -> None:
+    assert "suite" in runner.BENCHMARKS
+    assert "suite" not in runner.DEFAULT
+    assert set(runner.DEFAULT) == set(runner.BENCHMARKS) - {"suite"}
+
+
+def test_summary_counts_reads_pytests_last_line() -> None:
+    output = "....\nFAILED docs/x.md - AssertionError\n2 failed, 348 passed, 1 skipped in 43.49s\n"
+    assert summary_counts(output) == {"failed": 2, "passed": 348, "skipped": 1}
+    long_run = "= 412 passed, 3 warnings in 123.45s (0:02:03) ="
+    assert summary_counts(long_run) == {"passed": 412, "warnings": 3}
+    with pytest.raises(ValueError, match="summary line"):
+        summary_counts("collected 0 items")
