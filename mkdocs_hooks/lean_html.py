@@ -10,6 +10,12 @@ Two things, both measured with Lighthouse (see ``benchmarks/site.py``):
   ``extra.css``), as GitHub draws them, so all four lose their spans. On the Eye chapter
   that halves the number of elements; keywords, strings, numbers, comments and built-ins
   keep their colours.
+- **Copy buttons in the HTML.** Material's ``content.code.copy`` adds a button to every code
+  block from JavaScript, one block at a time, and the browser restyles the page between one
+  and the next: on a chapter with thirty blocks that was the largest single cost Lighthouse
+  found. The same buttons (Material's markup, styled by its CSS and served by its clipboard
+  handler, which listens to any ``data-clipboard-target``) are written into the page here,
+  each with a name for screen readers, and the feature is off in ``mkdocs.yml``.
 - **Images that reserve their space.** Every ``<img>`` gets the ``width`` and ``height`` of
   its file (read from an SVG's ``width``/``height``, or a PNG's header), so that nothing
   jumps when it arrives, and (after the first) ``loading="lazy"`` with ``decoding="async"``,
@@ -35,6 +41,31 @@ PX_PER_UNIT = {"pt": 4 / 3, "px": 1.0, None: 1.0, "": 1.0}
 def unwrap_plain_tokens(html: str) -> str:
     """Drop the spans Pygments puts around names, whitespace, punctuation and operators."""
     return PLAIN_TOKEN.sub(r"\1", html)
+
+
+CODE_BLOCK = re.compile(r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code>")
+
+
+def add_copy_buttons(html: str) -> str:
+    """Give every ``<pre><code>`` block Material's copy button, named "Code block N tools".
+
+    The button names its ``<code>`` by an id of its own: Material renames every ``<pre>``
+    (``__code_N``, counted across instant navigation), so the ``<pre>`` cannot be the target.
+    """
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        target = f"__copy_{count}"
+        button = (
+            f'<nav class="md-code__nav" aria-label="Code block {count} tools">'
+            f'<button class="md-code__button" title="Copy to clipboard" '
+            f'data-clipboard-target="#{target}" data-md-type="copy"></button></nav>'
+        )
+        return f'<pre{match["attrs"]}>{match["lead"]}{button}<code id="{target}">'
+
+    return CODE_BLOCK.sub(replace, html)
 
 
 def svg_size(text: str) -> tuple[int, int] | None:
@@ -101,5 +132,5 @@ def size_images(html: str, page_url: str, site_dir: Path, docs_dir: Path) -> str
 
 
 def on_post_page(output, page, config):
-    output = unwrap_plain_tokens(output)
+    output = add_copy_buttons(unwrap_plain_tokens(output))
     return size_images(output, page.url, Path(config["site_dir"]), Path(config["docs_dir"]))

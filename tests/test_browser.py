@@ -121,3 +121,26 @@ def test_abbreviation_tooltip_appears_on_hover(light: Reader) -> None:
     tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
     tooltip.wait_for(timeout=5_000)
     assert "Convolutional neural network" in tooltip.inner_text()
+
+
+def test_copy_button_copies_the_code(site) -> None:
+    """The copy buttons are written at build time; Material's clipboard handler serves them."""
+    browser, url, _ = site
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        # Arrive by instant navigation, as a reader does: Material swaps the page's content.
+        page.locator(f"article a[href='{url}introduction/']").first.click()
+        page.wait_for_url(url + "introduction/")
+        block = page.locator("article pre").first
+        block.hover()
+        button = block.get_by_role("button", name="Copy to clipboard")
+        assert block.locator("nav").get_attribute("aria-label") == "Code block 1 tools"
+        button.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() == block.locator("code").inner_text().strip()
+        assert "import" in copied
+        page.get_by_text("Copied to clipboard").wait_for(timeout=5_000)  # Material's notice
+    finally:
+        context.close()

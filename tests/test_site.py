@@ -13,7 +13,7 @@ import yaml
 
 import eyememory
 from mkdocs_hooks.glossary import read_glossary
-from mkdocs_hooks.lean_html import png_size, svg_size, unwrap_plain_tokens
+from mkdocs_hooks.lean_html import add_copy_buttons, png_size, svg_size, unwrap_plain_tokens
 from tests.docs_harness import DOCS, ROOT, fences, markdown_pages
 
 from .conftest import BuiltSite
@@ -185,6 +185,13 @@ def test_every_page_is_within_its_weight_budget(built_site: BuiltSite) -> None:
 def test_code_blocks_keep_colours_but_not_needless_spans() -> None:
     html = '<code><span class="k">for</span><span class="w"> </span><span class="n">x</span><span class="p">(</span><span class="mi">1</span></code>'
     assert unwrap_plain_tokens(html) == '<code><span class="k">for</span> x(<span class="mi">1</span></code>'
+
+
+def test_every_code_block_gets_a_named_copy_button() -> None:
+    html = add_copy_buttons('<pre><span></span><code>a = 1</code></pre><pre class="x"><code>b</code></pre>')
+    assert html.count('class="md-code__button"') == 2
+    assert 'aria-label="Code block 2 tools"' in html
+    assert 'data-clipboard-target="#__copy_2"' in html and '<code id="__copy_2">b</code>' in html
 
 
 def test_image_sizes_are_read_from_the_files() -> None:

@@ -1,18 +1,6 @@
 // Accessibility touches Material leaves to the site, so that axe-core finds nothing to
 // report. Runs on every page view, instant navigation included.
-// Each code block gets a <nav> holding its copy button: give each a distinct name. Material
-// adds them as it mounts each block; one observer (the body outlives instant navigation)
-// names them as they come.
-const nameCodeNavs = () =>
-  document.querySelectorAll(".md-code__nav:not([aria-label])").forEach((nav) => {
-    const index = [...document.querySelectorAll(".md-code__nav")].indexOf(nav);
-    nav.setAttribute("aria-label", `Code block ${index + 1} tools`);
-  });
-new MutationObserver(nameCodeNavs).observe(document.body, { childList: true, subtree: true });
-
 document$.subscribe(() => {
-  nameCodeNavs();
-
   // A nav section with an index page is labelled by an icon-only toggle; use its title.
   for (const nav of document.querySelectorAll("nav.md-nav[aria-labelledby]")) {
     const label = document.getElementById(nav.getAttribute("aria-labelledby"));
@@ -38,12 +26,16 @@ document$.subscribe(() => {
   }
 
   // A display formula wider than the column scrolls; keyboard users must be able to reach it.
-  let wide = 0;
-  for (const formula of document.querySelectorAll("div.arithmatex")) {
-    if (formula.scrollWidth > formula.clientWidth + 1) {
+  // Measured once the page has settled (a width read while Material is still setting up
+  // would force the browser to lay out the whole page again), all reads before any write.
+  const settled = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
+  settled(() => {
+    const formulas = [...document.querySelectorAll("div.arithmatex:not([tabindex])")];
+    const wide = formulas.filter((formula) => formula.scrollWidth > formula.clientWidth + 1);
+    wide.forEach((formula, index) => {
       formula.setAttribute("tabindex", "0");
       formula.setAttribute("role", "region");
-      formula.setAttribute("aria-label", `Formula ${++wide} (scrolls sideways)`);
-    }
-  }
+      formula.setAttribute("aria-label", `Formula ${index + 1} (scrolls sideways)`);
+    });
+  });
 });
