@@ -195,6 +195,8 @@ class Reader:
         # Figures load lazily as a reader scrolls: load them all now, so that the checks
         # (and screenshots) see every one.
         self.page.evaluate(LOAD_ALL_IMAGES)
+        # accessibility.js finishes its work when the page is idle (idle callbacks run in order).
+        self.page.evaluate("new Promise((done) => requestIdleCallback(done, { timeout: 3000 }))")
         return self.visit
 
 

@@ -29,7 +29,7 @@ document$.subscribe(() => {
   // Measured once the page has settled (a width read while Material is still setting up
   // would force the browser to lay out the whole page again), all reads before any write.
   const settled = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
-  settled(() => {
+  const reachWideFormulas = () => {
     const formulas = [...document.querySelectorAll("div.arithmatex:not([tabindex])")];
     const wide = formulas.filter((formula) => formula.scrollWidth > formula.clientWidth + 1);
     wide.forEach((formula, index) => {
@@ -37,5 +37,6 @@ document$.subscribe(() => {
       formula.setAttribute("role", "region");
       formula.setAttribute("aria-label", `Formula ${index + 1} (scrolls sideways)`);
     });
-  });
+  };
+  settled(reachWideFormulas, { timeout: 2000 });
 });
