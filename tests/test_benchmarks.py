@@ -51,3 +51,11 @@ def test_summary_counts_reads_pytests_last_line() -> None:
     assert summary_counts(long_run) == {"passed": 412, "warnings": 3}
     with pytest.raises(ValueError, match="summary line"):
         summary_counts("collected 0 items")
+
+
+def test_lighthouse_keeps_the_median_run() -> None:
+    from benchmarks.site import median_run
+
+    runs = [{"performance": 0.7, "tbt": 1}, {"performance": 0.9, "tbt": 2}, {"performance": 0.8, "tbt": 3}]
+    assert median_run(runs) == {"performance": 0.8, "tbt": 3, "runs": 3}
+    assert median_run(runs[:1])["performance"] == 0.7
