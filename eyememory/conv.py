@@ -68,6 +68,19 @@ def conv_output_size(
     return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
 
 
+def _check_layer_arguments(in_channels: int, out_channels: int, groups: int, padding_mode: str) -> None:
+    """Refuse, with a clear message, what a convolution layer (1-D or 2-D) cannot be built from."""
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"groups={groups} must divide in_channels and out_channels, got {in_channels} and {out_channels}"
+        )
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+
+
 def _pair(name: str, value: int | Sequence[int]) -> tuple[int, int]:
     """Like torch, accept an int, a pair, or a one-element sequence meaning both."""
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
@@ -561,17 +574,7 @@ class Conv2d(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-            raise ValueError(f"groups must be a positive int, got {groups!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"groups={groups} must divide in_channels and out_channels, got {in_channels} and {out_channels}"
-            )
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        _check_layer_arguments(in_channels, out_channels, groups, padding_mode)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = _pair("kernel_size", kernel_size)
         if min(self.kernel_size) < 1:

@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from ._validation import check_rank, check_tensor
-from .conv import PADDING_MODES, conv2d, pad2d
+from .conv import _check_layer_arguments, conv2d, pad2d
 
 Padding = int | tuple[int] | str
 
@@ -168,15 +168,7 @@ class Conv1d(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"groups={groups} must divide in_channels and out_channels, got {in_channels} and {out_channels}"
-            )
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        _check_layer_arguments(in_channels, out_channels, groups, padding_mode)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = _single("kernel_size", kernel_size)
         self.stride, self.dilation = _single("stride", stride), _single("dilation", dilation)
