@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +17,8 @@ from eyememory.digits import shift
 from eyememory.eye1d import SeriesEye, WordEye
 from eyememory.rows import RowMemory, pixel_order, shuffle_pixels
 from eyememory.video import EyeMemory, moving_digits
+
+from .equality import assert_same_as
 
 DOUBLE = torch.float64
 
@@ -36,19 +37,7 @@ def one_thread() -> Iterator[None]:
 
 def same_as_torch(x_shape, w_shape, bias=True, seed=0, **kwargs) -> None:
     """Outputs and the gradients of input, weight and bias equal F.conv1d's, in float64."""
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(x_shape, dtype=DOUBLE, generator=g).requires_grad_()
-    w = torch.randn(w_shape, dtype=DOUBLE, generator=g).requires_grad_()
-    b = torch.randn(w_shape[0], dtype=DOUBLE, generator=g).requires_grad_() if bias else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # torch warns about 'same' with even kernels
-        expected = F.conv1d(x, w, b, **kwargs)
-    got = conv1d(x, w, b, **kwargs)
-    torch.testing.assert_close(got, expected)
-    grad = torch.randn(expected.shape, dtype=DOUBLE, generator=g)
-    leaves = [t for t in (x, w, b) if t is not None]
-    for ours, theirs in zip(torch.autograd.grad(got, leaves, grad), torch.autograd.grad(expected, leaves, grad), strict=True):
-        torch.testing.assert_close(ours, theirs)
+    assert_same_as(conv1d, F.conv1d, x_shape, w_shape, bias=bias, seed=seed, **kwargs)
 
 
 CASES = {  # (input shape, weight shape, keyword arguments)
@@ -347,7 +336,15 @@ def test_benchmark_results_are_current_with_the_configuration() -> None:
 
 
 def test_every_network_is_within_the_budget() -> None:
-    from benchmarks.choosing import BUDGET, DIGIT_NETWORKS, SENTENCE_NETWORKS, SERIES_NETWORKS, TOLERANCE, parameters, sentence_data
+    from benchmarks.choosing import (
+        BUDGET,
+        DIGIT_NETWORKS,
+        SENTENCE_NETWORKS,
+        SERIES_NETWORKS,
+        TOLERANCE,
+        parameters,
+        sentence_data,
+    )
 
     V = len(sentence_data()["vocab"])
     networks = [make() for make in DIGIT_NETWORKS.values()]

@@ -13,7 +13,16 @@ from torch import nn
 from torch.nn import functional as F
 
 from benchmarks.conv import CONFIG, RESULTS
-from eyememory.conv import Conv2d, conv2d, conv2d_sliding, conv_geometry, conv_output_size, pad2d
+from eyememory.conv import (
+    Conv2d,
+    conv2d,
+    conv2d_sliding,
+    conv_geometry,
+    conv_output_size,
+    pad2d,
+)
+
+from .equality import assert_same_as
 
 DOUBLE = torch.float64
 FORMS = {"im2col": conv2d, "sliding": conv2d_sliding}
@@ -21,21 +30,7 @@ FORMS = {"im2col": conv2d, "sliding": conv2d_sliding}
 
 def same_as_torch(form, x_shape, w_shape, bias=True, seed=0, **kwargs) -> None:
     """Outputs and the gradients of input, weight and bias equal F.conv2d's, in float64."""
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(x_shape, dtype=DOUBLE, generator=g).requires_grad_()
-    w = torch.randn(w_shape, dtype=DOUBLE, generator=g).requires_grad_()
-    b = torch.randn(w_shape[0], dtype=DOUBLE, generator=g).requires_grad_() if bias else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # torch warns about 'same' with even kernels
-        expected = F.conv2d(x, w, b, **kwargs)
-    got = form(x, w, b, **kwargs)
-    torch.testing.assert_close(got, expected)
-    grad = torch.randn(expected.shape, dtype=DOUBLE, generator=g)
-    leaves = [t for t in (x, w, b) if t is not None]
-    for ours, theirs in zip(
-        torch.autograd.grad(got, leaves, grad), torch.autograd.grad(expected, leaves, grad)
-    ):
-        torch.testing.assert_close(ours, theirs)
+    assert_same_as(form, F.conv2d, x_shape, w_shape, bias=bias, seed=seed, **kwargs)
 
 
 # (input shape, weight shape, keyword arguments)
