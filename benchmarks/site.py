@@ -9,13 +9,21 @@ search index), compressed. Lighthouse runs with its default mobile preset; insta
 with ``npm install --prefix .lighthouse lighthouse@12.2.3`` (version 12 runs on Node 20).
 Each page is measured three times (``--runs``) and the median run kept. Results go to
 ``benchmarks/results/site.json``.
+
+The site does not load Material's JavaScript bundle (``overrides/main.html``): its own small
+script does what the pages need. To show what that is worth, the chapters are measured a
+second time, in the same run, with Material's script put back (``with_material_script``):
+the same pages, with Material's bundle loaded as Material loads it and the features it
+served before switched back on.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +35,43 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "site.json"
 CHAPTERS = ["", "introduction/", "eye/", "memory/", "choosing/", "performance/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# The features the site used while Material's script ran it (mkdocs.yml before the change).
+MATERIAL_FEATURES = [
+    "navigation.instant", "navigation.tracking", "navigation.footer", "navigation.top",
+    "navigation.indexes", "toc.follow", "search.suggest", "search.highlight", "content.tooltips",
+]
+SCRIPT_TAG = re.compile(r'<script src="(?P<root>[^"]*?)assets/javascripts/site\.js" defer></script>')
+CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+TABLE_WRAPPER = re.compile(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">(<table>.*?</table>)</div></div>', re.S)
+
+
+def with_material_script(site: Path, out: Path) -> Path:
+    """A copy of the built site whose pages load Material's bundle, as Material does.
+
+    Material's script is put before the site's own scripts (not deferred: Material's
+    template loads it so), the colour toggle is handed back to it, tables are left for it to
+    wrap, and its former features are switched back on in the page's configuration.
+    """
+    shutil.copytree(site, out)
+    bundle = next((out / "assets" / "javascripts").glob("bundle.*.min.js")).name
+    for html in out.rglob("*.html"):
+        text = html.read_text()
+        if "site.js" not in text:
+            continue
+        text = SCRIPT_TAG.sub(
+            lambda m: f'<script src="{m["root"]}assets/javascripts/{bundle}"></script>\n' + m[0], text, count=1
+        )
+        text = text.replace('<form class="md-header__option">', '<form class="md-header__option" data-md-component="palette">')
+        text = TABLE_WRAPPER.sub(r"\1", text)
+
+        def features(match: re.Match) -> str:
+            config = json.loads(match[2])
+            config["features"] = MATERIAL_FEATURES
+            return match[1] + json.dumps(config) + match[3]
+
+        text = CONFIG.sub(features, text)
+        html.write_text(text)
+    return out
 
 
 def build(out: Path) -> float:
@@ -62,6 +107,11 @@ def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
             weights[path or "/"] = {"total": sum(by_type.values()), **dict(sorted(by_type.items()))}
             context.close()
     return weights
+
+
+def search_index_bytes(site: Path) -> int:
+    """The search index as the server sends it (gzipped), fetched on a reader's first search."""
+    return len(gzip.compress((site / "search" / "search_index.json").read_bytes(), compresslevel=9, mtime=0))
 
 
 def lighthouse_command() -> list[str] | None:
@@ -114,23 +164,30 @@ def main() -> None:
         site = Path(tmp) / "site"
         seconds = build(site)
         print(f"mkdocs build --strict: {seconds:.1f} s")
-        with serve(site) as url:
+        material = with_material_script(site, Path(tmp) / "site-with-material-script")
+        command = None if args.no_lighthouse else lighthouse_command()
+        if command is None and not args.no_lighthouse:
+            print("Lighthouse not found: npm install --prefix .lighthouse lighthouse@12.2.3")
+        scores: dict[str, dict] = {}
+        with serve(site) as url, serve(material) as material_url:
             weights = page_weights(site, url)
             for path, weight in weights.items():
                 print(f"{weight['total'] / 1024:7.1f} KiB  {path}")
-            scores = {}
-            command = None if args.no_lighthouse else lighthouse_command()
-            if command is None and not args.no_lighthouse:
-                print("Lighthouse not found: npm install --prefix .lighthouse lighthouse@12.2.3")
+            # Alternate the two versions page by page, so that a busy spell on the machine
+            # falls on both alike.
             for path in CHAPTERS if command else []:
-                runs = [lighthouse(url + path, command) for _ in range(args.runs)]
-                scores[path or "/"] = median_run(runs)
-                print(path or "/", {k: scores[path or "/"][k] for k in CATEGORIES}, "performance per run:", [r["performance"] for r in runs])
+                for name, base in (("site", url), ("with_material_script", material_url)):
+                    runs = [lighthouse(base + path, command) for _ in range(args.runs)]
+                    scores.setdefault(name, {})[path or "/"] = median_run(runs)
+                    print(f"{name:22s} {path or '/':16s}", {k: scores[name][path or "/"][k] for k in CATEGORIES},
+                          "performance per run:", [r["performance"] for r in runs], flush=True)
     results = {
         "machine": describe(torch_threads=False),
         "build_seconds": round(seconds, 2),
         "page_weight_bytes": weights,
-        "lighthouse_mobile": scores,
+        "search_index_bytes": search_index_bytes(site),
+        "lighthouse_mobile": scores.get("site", {}),
+        "lighthouse_mobile_with_material_script": scores.get("with_material_script", {}),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

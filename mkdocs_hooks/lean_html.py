@@ -1,6 +1,6 @@
 """Make the built pages lighter for the browser without changing how they look.
 
-Two things, both measured with Lighthouse (see ``benchmarks/site.py``):
+Four things, all measured with Lighthouse (see ``benchmarks/site.py``):
 
 - **Fewer elements in code blocks.** Pygments wraps every token in a ``<span>``, and on a
   chapter those spans are most of the page's elements: every one adds to the style work the
@@ -13,9 +13,13 @@ Two things, both measured with Lighthouse (see ``benchmarks/site.py``):
 - **Copy buttons in the HTML.** Material's ``content.code.copy`` adds a button to every code
   block from JavaScript, one block at a time, and the browser restyles the page between one
   and the next: on a chapter with thirty blocks that was the largest single cost Lighthouse
-  found. The same buttons (Material's markup, styled by its CSS and served by its clipboard
-  handler, which listens to any ``data-clipboard-target``) are written into the page here,
+  found. The same buttons (Material's markup, styled by its CSS, served by the site's script
+  ``assets/javascripts/site.js``) are written into the page here,
   each with a name for screen readers, and the feature is off in ``mkdocs.yml``.
+- **Tables wrapped for small screens.** A table wider than a phone scrolls inside Material's
+  wrapper (``md-typeset__scrollwrap``), which Material's script used to add as the page
+  opened, one table at a time, each insertion restyling the rest of the page. The site does
+  not load that script (``overrides/main.html``), so the wrapper is written here.
 - **Images that reserve their space.** Every ``<img>`` gets the ``width`` and ``height`` of
   its file (read from an SVG's ``width``/``height``, or a PNG's header), so that nothing
   jumps when it arrives, and (after the first) ``loading="lazy"`` with ``decoding="async"``,
@@ -49,8 +53,7 @@ CODE_BLOCK = re.compile(r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code
 def add_copy_buttons(html: str) -> str:
     """Give every ``<pre><code>`` block Material's copy button, named "Code block N tools".
 
-    The button names its ``<code>`` by an id of its own: Material renames every ``<pre>``
-    (``__code_N``, counted across instant navigation), so the ``<pre>`` cannot be the target.
+    The button names its ``<code>`` by an id, which the site's script copies from.
     """
     count = 0
 
@@ -66,6 +69,16 @@ def add_copy_buttons(html: str) -> str:
         return f'<pre{match["attrs"]}>{match["lead"]}{button}<code id="{target}">'
 
     return CODE_BLOCK.sub(replace, html)
+
+
+TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+def wrap_tables(html: str) -> str:
+    """Put every plain ``<table>`` in Material's scrolling wrapper, as its script would."""
+    return TABLE.sub(
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>', html
+    )
 
 
 def svg_size(text: str) -> tuple[int, int] | None:
@@ -132,5 +145,5 @@ def size_images(html: str, page_url: str, site_dir: Path, docs_dir: Path) -> str
 
 
 def on_post_page(output, page, config):
-    output = add_copy_buttons(unwrap_plain_tokens(output))
+    output = wrap_tables(add_copy_buttons(unwrap_plain_tokens(output)))
     return size_images(output, page.url, Path(config["site_dir"]), Path(config["docs_dir"]))

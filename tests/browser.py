@@ -53,7 +53,10 @@ COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map",
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """A static server that, like GitHub Pages, gzips text files for clients that accept it."""
+    """A static server that, like GitHub Pages, gzips text files for clients that accept it
+    and keeps connections open between requests (HTTP/1.1 keep-alive)."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass

@@ -59,3 +59,24 @@ def test_lighthouse_keeps_the_median_run() -> None:
     runs = [{"performance": 0.7, "tbt": 1}, {"performance": 0.9, "tbt": 2}, {"performance": 0.8, "tbt": 3}]
     assert median_run(runs) == {"performance": 0.8, "tbt": 3, "runs": 3}
     assert median_run(runs[:1])["performance"] == 0.7
+
+
+def test_the_comparison_site_loads_material_script_as_material_does(tmp_path) -> None:
+    """benchmarks.site measures the pages a second time with Material's bundle put back."""
+    from benchmarks.site import MATERIAL_FEATURES, with_material_script
+
+    site = tmp_path / "site"
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "javascripts" / "bundle.0123abcd.min.js").write_text("")
+    (site / "eye").mkdir()
+    (site / "eye" / "index.html").write_text(
+        '<form class="md-header__option"></form><article>'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table><tr><td>1</td></tr></table></div></div>'
+        '</article><script id="__config" type="application/json">{"base": "..", "features": []}</script>'
+        '<script src="../assets/javascripts/site.js" defer></script>'
+    )
+    page = (with_material_script(site, tmp_path / "material") / "eye" / "index.html").read_text()
+    assert '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script>\n<script src="../assets/javascripts/site.js" defer>' in page
+    assert 'data-md-component="palette"' in page
+    assert "<article><table><tr><td>1</td></tr></table></article>" in page  # Material wraps it
+    assert json.loads(page.split('type="application/json">')[1].split("</script>")[0])["features"] == MATERIAL_FEATURES

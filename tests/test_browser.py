@@ -118,20 +118,25 @@ def test_abbreviation_tooltip_appears_on_hover(light: Reader) -> None:
     light.open("eye/")
     page = light.page
     page.locator("article abbr", has_text="CNN").first.hover()
-    tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tooltip = page.get_by_role("tooltip")
     tooltip.wait_for(timeout=5_000)
     assert "Convolutional neural network" in tooltip.inner_text()
+    abbr = page.locator("article abbr", has_text="CNN").first
+    assert abbr.get_attribute("aria-describedby") == tooltip.get_attribute("id")
+    assert abbr.get_attribute("title") is None  # no second, native tooltip over ours
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden", timeout=5_000)
 
 
 def test_copy_button_copies_the_code(site) -> None:
-    """The copy buttons are written at build time; Material's clipboard handler serves them."""
+    """The copy buttons are written at build time; the site's script serves them."""
     browser, url, _ = site
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
         page.goto(url, wait_until="load")
-        # Arrive by instant navigation, as a reader does: Material swaps the page's content.
-        page.locator(f"article a[href='{url}introduction/']").first.click()
+        # Arrive by a link, as a reader does.
+        page.locator("article a[href='introduction/']").first.click()
         page.wait_for_url(url + "introduction/")
         block = page.locator("article pre").first
         block.hover()
@@ -141,6 +146,6 @@ def test_copy_button_copies_the_code(site) -> None:
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.strip() == block.locator("code").inner_text().strip()
         assert "import" in copied
-        page.get_by_text("Copied to clipboard").wait_for(timeout=5_000)  # Material's notice
+        page.get_by_text("Copied to clipboard").wait_for(timeout=5_000)  # the notice
     finally:
         context.close()

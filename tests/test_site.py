@@ -13,7 +13,7 @@ import yaml
 
 import eyememory
 from mkdocs_hooks.glossary import read_glossary
-from mkdocs_hooks.lean_html import add_copy_buttons, png_size, svg_size, unwrap_plain_tokens
+from mkdocs_hooks.lean_html import add_copy_buttons, png_size, svg_size, unwrap_plain_tokens, wrap_tables
 from tests.docs_harness import DOCS, ROOT, fences, markdown_pages
 
 from .conftest import BuiltSite
@@ -109,7 +109,7 @@ def test_the_two_lost_equations_are_on_the_site(built_site: BuiltSite) -> None:
 # --- Glossary --------------------------------------------------------------------------
 
 # Words in capitals that are names, not short forms to explain.
-NOT_ABBREVIATIONS = {"MIT", "README", "I", "OK"}
+NOT_ABBREVIATIONS = {"MIT", "README", "I", "OK", "GitHub"}
 SHORT_FORM = re.compile(r"\b(?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{1,5}\b")
 
 
@@ -192,6 +192,14 @@ def test_every_code_block_gets_a_named_copy_button() -> None:
     assert html.count('class="md-code__button"') == 2
     assert 'aria-label="Code block 2 tools"' in html
     assert 'data-clipboard-target="#__copy_2"' in html and '<code id="__copy_2">b</code>' in html
+
+
+def test_plain_tables_get_material_scrolling_wrapper() -> None:
+    html = wrap_tables('<p>x</p><table>\n<tr><td>1</td></tr>\n</table><table class="dataframe"></table>')
+    assert html == (
+        '<p>x</p><div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
+        '<tr><td>1</td></tr>\n</table></div></div><table class="dataframe"></table>'
+    )
 
 
 def test_image_sizes_are_read_from_the_files() -> None:

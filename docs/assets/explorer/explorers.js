@@ -1,8 +1,7 @@
 // The two explorers: draw a digit for the Eye, type a sentence for the Memory.
 //
 // A page asks for one with <div data-explorer="eye"></div> or <div data-explorer="memory"></div>;
-// this script mounts it on every page view (Material's instant navigation included) once the
-// reader scrolls near it, loads the exported weights from the site itself and computes
+// this script mounts it once the reader scrolls near it, loads the exported weights from the site itself and computes
 // everything with nn.js.
 (function () {
   "use strict";
@@ -437,6 +436,7 @@
   // The tests compare these models' outputs with PyTorch's.
   window.eyememory = Object.assign(window.eyememory || {}, { explorers: { loadModel } });
 
-  if (window.document$) window.document$.subscribe(mountAll);
-  else document.addEventListener("DOMContentLoaded", mountAll);
+  // A deferred script: the page is parsed when it runs.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
+  else mountAll();
 })();

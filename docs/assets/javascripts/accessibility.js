@@ -1,6 +1,6 @@
 // Accessibility touches Material leaves to the site, so that axe-core finds nothing to
-// report. Runs on every page view, instant navigation included.
-document$.subscribe(() => {
+// report. A deferred script: it runs once the page is parsed.
+(() => {
   // A nav section with an index page is labelled by an icon-only toggle; use its title.
   for (const nav of document.querySelectorAll("nav.md-nav[aria-labelledby]")) {
     const label = document.getElementById(nav.getAttribute("aria-labelledby"));
@@ -25,18 +25,23 @@ document$.subscribe(() => {
     if (seen.get(key) > 1) nav.setAttribute("aria-label", `${nav.getAttribute("aria-label")} (${seen.get(key)})`);
   }
 
-  // A display formula wider than the column scrolls; keyboard users must be able to reach it.
-  // Measured once the page has settled (a width read while Material is still setting up
-  // would force the browser to lay out the whole page again), all reads before any write.
+  // A display formula or a code block wider than the column scrolls; keyboard users must be
+  // able to reach it. Measured once the page has settled and is laid out (a width read
+  // earlier would make the browser lay out the whole page before drawing it), all reads
+  // before any write.
   const settled = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
-  const reachWideFormulas = () => {
+  const reachWideBlocks = () => {
     const formulas = [...document.querySelectorAll("div.arithmatex:not([tabindex])")];
-    const wide = formulas.filter((formula) => formula.scrollWidth > formula.clientWidth + 1);
-    wide.forEach((formula, index) => {
+    const code = [...document.querySelectorAll("pre > code:not([tabindex])")];
+    const wide = (element) => element.scrollWidth > element.clientWidth + 1;
+    const wideFormulas = formulas.filter(wide);
+    const wideCode = code.filter(wide);
+    wideFormulas.forEach((formula, index) => {
       formula.setAttribute("tabindex", "0");
       formula.setAttribute("role", "region");
       formula.setAttribute("aria-label", `Formula ${index + 1} (scrolls sideways)`);
     });
+    wideCode.forEach((block) => block.setAttribute("tabindex", "0"));
   };
-  settled(reachWideFormulas, { timeout: 2000 });
-});
+  settled(reachWideBlocks, { timeout: 2000 });
+})();

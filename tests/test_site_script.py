@@ -1,0 +1,181 @@
+"""The site's own script (docs/assets/javascripts/site.js), which stands in for Material's
+bundle: what a reader does with it works, and opening a page costs the browser one pass.
+
+Search, the scheme toggle, copy buttons and tooltips are also exercised in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import BuiltSite
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def tab(site):
+    """A fresh tab on a wide screen, with a list of the page's script errors."""
+    browser, url, _ = site
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    yield page, url
+    context.close()
+
+
+def test_material_bundle_is_not_loaded_and_scripts_are_deferred(built_site: BuiltSite) -> None:
+    for html in built_site.path.rglob("*.html"):
+        text = html.read_text()
+        if "<article" not in text:
+            continue
+        assert not re.search(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", text), html
+        scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text)
+        assert scripts, html
+        assert all(" defer" in script for script in scripts), (html, scripts)
+
+
+def test_search_by_keyboard(tab) -> None:
+    page, url = tab
+    page.goto(url + "eye/", wait_until="load")
+    page.keyboard.press("s")
+    assert page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.type("hidden state")
+    first = page.locator(".md-search-result__link").first
+    first.wait_for(timeout=10_000)
+    assert page.locator(".md-search-result__meta").inner_text().endswith("matching documents")
+    assert page.locator(".md-search-result mark").count() > 0  # the terms are marked
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    # Enter in the search box opens the first result.
+    page.keyboard.press("/")
+    page.locator(".md-search__input").fill("sliding window")
+    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+    target = page.locator(".md-search-result__link").first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(target)
+    assert page.errors == []
+
+
+def test_search_on_a_phone_pins_the_page_underneath(site) -> None:
+    browser, url, _ = site
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(url + "memory/", wait_until="load")
+        page.evaluate("window.scrollTo(0, 1500)")
+        page.locator("label.md-header__button[for=__search]").tap()
+        page.keyboard.type("dilation")
+        page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+        page.wait_for_function("document.body.hasAttribute('data-md-scrolllock')")
+        assert page.evaluate("document.documentElement.scrollWidth") == 412  # nothing widens the page
+        assert page.locator(".md-search__input").evaluate("input => input === document.activeElement")
+        page.locator(".md-search__icon[for=__search]").first.tap()  # the back arrow
+        page.wait_for_function("!document.body.hasAttribute('data-md-scrolllock')")
+        assert abs(page.evaluate("scrollY") - 1500) < 2  # the reader's place is kept
+    finally:
+        context.close()
+
+
+def test_table_of_contents_follows_the_reader(tab) -> None:
+    page, url = tab
+    page.goto(url + "eye/", wait_until="load")
+    toc = page.locator(".md-sidebar--secondary .md-nav--secondary")
+    for anchor in ["3-from-scratch-equals-pytorch", "5-training-the-eye"]:
+        page.evaluate(f"document.getElementById('{anchor}').scrollIntoView()")
+        page.mouse.wheel(0, 10)  # a scroll the reader makes
+        active = toc.locator(".md-nav__link--active")
+        active.first.wait_for(timeout=5_000)
+        page.wait_for_function(
+            f"document.querySelector('.md-sidebar--secondary .md-nav__link--active').hash === '#{anchor}'"
+        )
+        assert active.count() == 1
+    assert page.errors == []
+
+
+def test_back_to_top_appears_when_scrolling_up(tab) -> None:
+    page, url = tab
+    page.goto(url + "memory/", wait_until="load")
+    button = page.locator("[data-md-component=top]")
+    hidden = "document.querySelector('[data-md-component=top]').hidden"  # Material fades it out
+    assert page.evaluate(hidden)
+    page.mouse.wheel(0, 4000)
+    page.wait_for_function("scrollY > 3000")
+    assert page.evaluate(hidden)  # going down: not yet
+    page.mouse.wheel(0, -300)
+    page.wait_for_function(f"!{hidden}")
+    button.click()
+    page.wait_for_function("scrollY === 0")
+    assert page.errors == []
+
+
+def test_the_scheme_follows_the_system_until_the_reader_chooses(site) -> None:
+    """Chosen while the header is parsed: the stored choice, else the system's preference."""
+    browser, url, _ = site
+    context = browser.new_context(color_scheme="dark", **DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(url + "eye/", wait_until="commit")
+        page.wait_for_selector("body")
+        page.wait_for_load_state("domcontentloaded")
+        assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+        assert page.locator('label[title="Switch to light mode"]').is_visible()
+        assert page.locator('label[title="Switch to dark mode"]').is_hidden()
+        page.locator('label[title="Switch to light mode"]').click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        page.goto(url + "memory/", wait_until="domcontentloaded")
+        assert page.get_attribute("body", "data-md-color-scheme") == "default"  # remembered
+        page.evaluate("localStorage.clear()")
+    finally:
+        context.close()
+
+
+TRACE_CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline"
+
+
+@pytest.mark.parametrize("path", ["eye/", "choosing/"])
+def test_opening_a_chapter_styles_it_once(site, path: str) -> None:
+    """The browser works out each element's style about once while a chapter opens.
+
+    Material's bundle made it restyle the whole page six or seven times (it changed the
+    page, then asked for a size, again and again), which is what Lighthouse held against
+    the chapters; the site's script changes nothing as a page opens. Counted from
+    Chromium's trace: the elements restyled, summed over every style pass until the page
+    has loaded and settled, on a phone-sized screen.
+    """
+    browser, url, _ = site
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        events: list[dict] = []
+        done: list[bool] = []
+        cdp.on("Tracing.dataCollected", lambda event: events.extend(event["value"]))
+        cdp.on("Tracing.tracingComplete", lambda event: done.append(True))
+        cdp.send("Tracing.start", {"categories": TRACE_CATEGORIES, "transferMode": "ReportEvents"})
+        page.goto(url + path, wait_until="load")
+        page.evaluate("new Promise((done) => requestIdleCallback(done, { timeout: 3000 }))")
+        page.wait_for_timeout(500)
+        cdp.send("Tracing.end")
+        while not done:
+            page.wait_for_timeout(50)
+        elements = page.evaluate("document.querySelectorAll('*').length")
+    finally:
+        context.close()
+    threads = {(e["pid"], e["tid"]) for e in events if e.get("name") == "thread_name" and e["args"]["name"] == "CrRendererMain"}
+    restyled = sum(
+        e["args"].get("elementCount", 0)
+        for e in events
+        if e.get("name") == "UpdateLayoutTree" and e.get("ph") == "X" and (e["pid"], e["tid"]) in threads
+    )
+    assert elements > 1000
+    assert restyled < 1.5 * elements, f"{restyled} elements restyled for a page of {elements}"
