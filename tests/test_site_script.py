@@ -179,3 +179,20 @@ def test_opening_a_chapter_styles_it_once(site, path: str) -> None:
     )
     assert elements > 1000
     assert restyled < 1.5 * elements, f"{restyled} elements restyled for a page of {elements}"
+
+
+def test_a_section_chosen_in_the_phone_menu_closes_the_menu(site) -> None:
+    browser, url, _ = site
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(url + "eye/", wait_until="load")
+        page.locator("header label[for=__drawer]").tap()
+        page.locator(".md-nav--primary label.md-nav__link[for=__toc]").tap()
+        link = page.locator(".md-nav--primary .md-nav--secondary a[href='#4-equivariant-not-invariant']")
+        link.wait_for(state="visible", timeout=5_000)
+        link.tap()
+        page.wait_for_function("!document.getElementById('__drawer').checked")
+        page.wait_for_function("document.getElementById('4-equivariant-not-invariant').getBoundingClientRect().top < 200")
+    finally:
+        context.close()

@@ -205,6 +205,17 @@
     searchToggle.addEventListener("change", () => (searchToggle.checked ? openSearch() : closeSearch()));
   }
 
+  // --- Links within the page ----------------------------------------------------------------
+  // A link to a section of this page, followed from the menu (on a phone, a drawer) or from
+  // a search result, scrolls the page; close what covers it.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element && event.target.closest("a[href]");
+    if (!link || link.pathname !== location.pathname || link.origin !== location.origin) return;
+    const drawer = document.getElementById("__drawer");
+    if (drawer && link.closest(".md-sidebar")) drawer.checked = false;
+    if (searchToggle && searchToggle.checked && link.closest(".md-search-result")) closeSearch();
+  });
+
   // --- Keyboard ---------------------------------------------------------------------------
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
