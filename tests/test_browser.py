@@ -107,7 +107,7 @@ def test_dark_mode_toggle(light: Reader) -> None:
 def test_search_finds_a_chapter(light: Reader) -> None:
     visit = light.open("")
     page = light.page
-    page.keyboard.press("/")  # Material's search shortcut
+    page.keyboard.press("/")  # the search shortcut
     page.keyboard.type("recurrence")
     page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
     assert "Memory" in page.locator(".md-search-result").inner_text()
