@@ -3,9 +3,10 @@
     python -m benchmarks.site                 # build, weigh every page, Lighthouse every chapter
     python -m benchmarks.site --no-lighthouse # skip Lighthouse (needs Node.js)
 
-The site is served from 127.0.0.1 gzipped, as GitHub Pages serves it, and opened in Debian's
-Chromium. Page weight is what the browser transfers for a page (HTML, CSS, JS, images, the
-search index), compressed. Lighthouse runs with its default mobile preset; install it once
+The site is served from 127.0.0.1 gzipped, with connections kept open, as GitHub Pages
+serves it, and opened in Debian's
+Chromium. Page weight is what the browser transfers as a page opens (HTML, CSS, JS, images),
+compressed; the search index, fetched on a reader's first search, is weighed on its own. Lighthouse runs with its default mobile preset; install it once
 with ``npm install --prefix .lighthouse lighthouse@12.2.3`` (version 12 runs on Node 20).
 Each page is measured three times (``--runs``) and the median run kept. Results go to
 ``benchmarks/results/site.json``.
@@ -99,7 +100,7 @@ def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
             finished = []
             page.on("requestfinished", lambda request: finished.append(request))
             page.goto(url + path, wait_until="load")
-            page.wait_for_timeout(800)  # the search index loads just after
+            page.wait_for_timeout(800)  # anything a script fetches once the page has loaded
             by_type: dict[str, int] = {}
             for request in finished:
                 sizes = request.sizes()
