@@ -4,12 +4,12 @@
     python -m benchmarks.site --no-lighthouse # skip Lighthouse (needs Node.js)
 
 The site is served from 127.0.0.1 gzipped, with connections kept open, as GitHub Pages
-serves it, and opened in Debian's
-Chromium. Page weight is what the browser transfers as a page opens (HTML, CSS, JS, images),
-compressed; the search index, fetched on a reader's first search, is weighed on its own. Lighthouse runs with its default mobile preset; install it once
-with ``npm install --prefix .lighthouse lighthouse@12.2.3`` (version 12 runs on Node 20).
-Each page is measured three times (``--runs``) and the median run kept. Results go to
-``benchmarks/results/site.json``.
+serves it, and opened in Debian's Chromium. Page weight is what the browser transfers as a
+page opens (HTML, CSS, JS, images), compressed; the search index, fetched on a reader's
+first search, is weighed on its own. Lighthouse runs with its default mobile preset;
+install it once with ``npm install --prefix .lighthouse lighthouse@12.2.3`` (version 12
+runs on Node 20). Each page is measured three times (``--runs``) and the median run kept.
+Results go to ``benchmarks/results/site.json``.
 
 The site does not load Material's JavaScript bundle (``overrides/main.html``): its own small
 script does what the pages need. To show what that is worth, the chapters are measured a
