@@ -1,6 +1,7 @@
 """Run every benchmark and refresh ``benchmarks/results/``, which the site's pages read.
 
-    python -m benchmarks                  # all but the suite (about ten minutes on two cores)
+    python -m benchmarks                  # all but the suite (about fifteen minutes on two cores;
+                                          # the site alone, Lighthouse twice per page, takes eleven)
     python -m benchmarks conv rnn         # some of them
     python -m benchmarks --no-lighthouse  # the site's measures without Lighthouse
     python -m benchmarks suite            # the whole test suite's time (not run by default)
@@ -21,7 +22,7 @@ BENCHMARKS = {
     "conv": "the convolution against torch.nn.functional.conv2d",
     "rnn": "the RNN and LSTM layers against PyTorch's",
     "training": "time to accuracy for the Eye and the Memory, our layers against PyTorch's",
-    "site": "build time, page weight and Lighthouse scores of the site",
+    "site": "build time, page weight and Lighthouse scores of the site, and of its pages with Material's script",
     "suite": "the whole test suite's time, run as CI runs it (minutes; only when named)",
 }
 DEFAULT = ["conv", "rnn", "training", "site"]  # what runs with no names
