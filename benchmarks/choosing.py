@@ -14,9 +14,6 @@ times are properties of the machine, recorded here with a description of it.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +23,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from benchmarks import write_results
+from benchmarks._machine import describe
 from eyememory import MLP, Eye, Memory, accuracy, fit, load_digits, shift
 from eyememory.bag_of_words import BagOfNgrams
 from eyememory.digits import ONE_PIXEL_SHIFTS
@@ -272,24 +271,9 @@ def run(seeds: tuple[int, ...] = SEEDS) -> dict:
 
 
 def machine() -> dict:
-    """What ran the benchmark: the times in the results are properties of this machine."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cpus": os.cpu_count(),
-        "threads": THREADS,
-        "platform": platform.platform(),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        "note": "a 2-core machine shared with other jobs while it ran",
-    }
+    """What ran the benchmark, described as every results file describes it; ``run`` sets
+    the thread count only while it trains, so it is recorded from the configuration."""
+    return {**describe(torch_threads=False), "threads": THREADS}
 
 
 def rounded(value):
@@ -312,9 +296,7 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"{task:9s} seed {seed}  {name:24s} {shown}")
     report = {"config": config(), "machine": machine(), "results": rounded(results)}
     if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {RESULTS}")
+        write_results(RESULTS, report)
     return report
 
 

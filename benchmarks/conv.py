@@ -12,7 +12,6 @@ times are not, so they are recorded only as a description of this run.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
+from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory.conv import conv2d, conv2d_sliding
 from eyememory.digits import load_digits
@@ -234,9 +234,7 @@ def main() -> None:
         f"{training['eyememory']['seconds']:.2f} s (accuracy {training['eyememory']['accuracy']:.4f}), "
         f"torch layers {training['torch']['seconds']:.2f} s (accuracy {training['torch']['accuracy']:.4f})"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, report)
 
 
 if __name__ == "__main__":

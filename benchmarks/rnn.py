@@ -12,13 +12,13 @@ absolute times depend on the machine.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import torch
 
 import eyememory
+from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory.recurrence import project_input, rnn_step
 
@@ -99,9 +99,7 @@ def main(argv: list[str] | None = None) -> dict:
     for name, r in results.items():
         print(f"{name:30s} forward {r['forward_ratio']:.2f}x   forward+backward {r['forward_backward_ratio']:.2f}x   (ours / torch; {r['ms']})")
     if not args.quick:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+        write_results(RESULTS, report)
     return report
 
 

@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median run is kept")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from benchmarks import write_results
     from benchmarks._machine import describe
     from tests.browser import serve
 
@@ -190,9 +191,7 @@ def main() -> None:
         "lighthouse_mobile": scores.get("site", {}),
         "lighthouse_mobile_with_material_script": scores.get("with_material_script", {}),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

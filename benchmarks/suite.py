@@ -11,13 +11,13 @@ number of tests passed (from pytest's summary line) and the machine. It is not p
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from benchmarks import write_results
 from benchmarks._machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +53,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": describe(torch_threads=False),
     }
     print(f"whole suite: {seconds:.0f} s, {report['passed']} passed (exit status {done.returncode})")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, report)
     return report
 
 

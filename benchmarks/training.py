@@ -13,12 +13,12 @@ and the fastest run of each counts, so that a busy machine slows both alike.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory.digits import load_digits
 from eyememory.eye import Eye
@@ -35,6 +35,16 @@ CONFIG = {
 }
 
 
+def summary(history, metric: str, target: float) -> dict:
+    """When a run reached ``target`` on ``metric`` (seconds, epochs), where it ended, how long it took."""
+    return {
+        "seconds_to_target": history.seconds_to_reach(metric, target),
+        "epochs_to_target": next((e + 1 for e, v in enumerate(history.metrics[metric]) if v >= target), None),
+        "final_accuracy": round(history.last(metric), 4),
+        "seconds_total": history.seconds,
+    }
+
+
 def eye_run(layers: str) -> dict:
     c = CONFIG["eye"]
     digits = load_digits()
@@ -43,12 +53,7 @@ def eye_run(layers: str) -> dict:
     score = {"test accuracy": lambda m: accuracy(m, digits.test_images, digits.test_labels)}
     history = fit(eye, digits.train_images, digits.train_labels, epochs=c["epochs"], batch_size=c["batch_size"],
                   lr=c["lr"], seed=c["seed"], metrics=score, device="cpu", progress=False)
-    return {
-        "seconds_to_target": history.seconds_to_reach("test accuracy", c["target"]),
-        "epochs_to_target": next((e + 1 for e, v in enumerate(history.metrics["test accuracy"]) if v >= c["target"]), None),
-        "final_accuracy": round(history.last("test accuracy"), 4),
-        "seconds_total": history.seconds,
-    }
+    return summary(history, "test accuracy", c["target"])
 
 
 def memory_run(layers: str) -> dict:
@@ -64,12 +69,7 @@ def memory_run(layers: str) -> dict:
     score = {"pair accuracy": lambda m: accuracy(m, pair_ids, pair_labels)}
     history = fit(memory, ids, labels, epochs=c["epochs"], batch_size=r["batch_size"], lr=r["lr"],
                   max_grad_norm=r["max_grad_norm"], seed=c["seed"], metrics=score, device="cpu", progress=False)
-    return {
-        "seconds_to_target": history.seconds_to_reach("pair accuracy", c["target"]),
-        "epochs_to_target": next((e + 1 for e, v in enumerate(history.metrics["pair accuracy"]) if v >= c["target"]), None),
-        "final_accuracy": round(history.last("pair accuracy"), 4),
-        "seconds_total": history.seconds,
-    }
+    return summary(history, "pair accuracy", c["target"])
 
 
 def main() -> None:
@@ -90,9 +90,7 @@ def main() -> None:
         print(f"{name:7s} to {CONFIG[name.lower()]['target']}: ours {ours['seconds_to_target']:.2f} s "
               f"({ours['epochs_to_target']} epochs), torch's layers {theirs['seconds_to_target']:.2f} s "
               f"({theirs['epochs_to_target']} epochs), ratio {results[name]['time_to_target_ratio']}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"config": CONFIG, "machine": describe(), "results": results}, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_results(args.out, {"config": CONFIG, "machine": describe(), "results": results})
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ Four things, all measured with Lighthouse (see ``benchmarks/site.py``):
 
 - **Fewer elements in code blocks.** Pygments wraps every token in a ``<span>``, and on a
   chapter those spans are most of the page's elements: every one adds to the style work the
-  browser redoes each time a script touches the page (Material's scripts do, several times,
-  as a page opens). Names (class ``n``) and whitespace (``w``) are drawn in the code's plain
+  browser does to draw the page, and redoes whenever a script touches it. Names (class ``n``) and whitespace (``w``) are drawn in the code's plain
   colour anyway; punctuation (``p``) and operators (``o``) are drawn in it here too (see
   ``extra.css``), as GitHub draws them, so all four lose their spans. On the Eye chapter
   that halves the number of elements; keywords, strings, numbers, comments and built-ins

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import torch
@@ -23,13 +22,7 @@ from .equality import assert_same_as
 DOUBLE = torch.float64
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Tiny models run fastest, and steadiest on a busy machine, on one thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 # --- conv1d equals torch's --------------------------------------------------------------
@@ -332,7 +325,7 @@ def test_benchmark_results_are_current_with_the_configuration() -> None:
     assert sorted(saved["results"]) == ["digits", "sentences", "series"]
     for task, by_seed in saved["results"].items():
         assert sorted(by_seed) == [str(s) for s in SEEDS], task
-    assert saved["machine"]["threads"] == 1 and saved["machine"]["cpus"]
+    assert saved["machine"]["threads"] == 1 and saved["machine"]["cores"]
 
 
 def test_every_network_is_within_the_budget() -> None:

@@ -19,15 +19,6 @@ def digits():
     return load_digits()
 
 
-@pytest.fixture
-def one_thread():
-    """Tiny models train faster on one thread, and do not stall when the machine is busy."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_digits_shapes_and_values(digits) -> None:
     assert digits.train_images.shape == (1437, 1, 8, 8) and digits.test_images.shape == (
         360,
