@@ -26,14 +26,14 @@ from torch.nn import functional as F
 from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory import MLP, Eye, Memory, accuracy, fit, load_digits, shift
-from eyememory.bag_of_words import BagOfNgrams
-from eyememory.digits import ONE_PIXEL_SHIFTS
-from eyememory.eye1d import SeriesEye, WordEye
-from eyememory.memory import NextStep
-from eyememory.rows import RowMemory, pixel_order, shuffle_pixels
-from eyememory.sentences import FILLERS, distant_reviews
-from eyememory.series import LinearAR, last_value, mse, noisy_sine, windows
-from eyememory.text import Vocabulary
+from eyememory.models.bag_of_words import BagOfNgrams
+from eyememory.data.digits import ONE_PIXEL_SHIFTS
+from eyememory.models.eye1d import SeriesEye, WordEye
+from eyememory.models.memory import NextStep
+from eyememory.models.rows import RowMemory, pixel_order, shuffle_pixels
+from eyememory.data.sentences import FILLERS, distant_reviews
+from eyememory import LinearAR, last_value, mse, noisy_sine, windows
+from eyememory.data.text import Vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "results" / "choosing.json"
 SEEDS = (0, 1, 2, 3, 4)

@@ -20,7 +20,7 @@ import torch
 import eyememory
 from benchmarks import write_results
 from benchmarks._machine import describe
-from eyememory.recurrence import project_input, rnn_step
+from eyememory.nn.recurrence import project_input, rnn_step
 
 CONFIG = {"batch": 64, "length": 50, "input_size": 16, "hidden_size": 64, "dtype": "float32", "device": "cpu"}
 RESULTS = Path(__file__).resolve().parent / "results" / "rnn.json"

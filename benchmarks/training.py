@@ -20,10 +20,10 @@ from torch import nn
 
 from benchmarks import write_results
 from benchmarks._machine import describe
-from eyememory.digits import load_digits
-from eyememory.eye import Eye
+from eyememory.data.digits import load_digits
+from eyememory.models.eye import Eye
 from eyememory.export import MEMORY_RECIPE, memory_data, untrained_memory
-from eyememory.sentences import contrastive_pairs
+from eyememory.data.sentences import contrastive_pairs
 from eyememory.training import accuracy, fit, seed_everything
 
 RESULTS = Path(__file__).resolve().parent / "results" / "training.json"

@@ -1,23 +1,34 @@
-"""eyememory: the Eye (convolution) and the Memory (recurrence), from scratch and proven equal to PyTorch."""
+"""eyememory: the Eye (convolution) and the Memory (recurrence), from scratch and tested equal to PyTorch.
 
-from .article import ArticleCNN, ArticleRNN
-from .bag_of_words import BagOfNgrams
-from .charlm import CharLM, sample
-from .conv import Conv2d, conv2d, conv2d_sliding, conv_output_size, pad2d
-from .conv1d import Conv1d, conv1d
-from .digits import RandomShift, load_digits, shift
-from .eye import Eye
-from .eye1d import SeriesEye, WordEye
-from .feedforward import MLP, LogisticRegression
-from .memory import Memory, MemoryTrace, NextStep, gradient_norms
-from .pool import GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, global_avg_pool2d, global_max_pool2d, max_pool2d
-from .recurrence import gru_cell, lstm_cell, rnn_cell
-from .rnn import GRU, LSTM, RNN
-from .rows import RowMemory, pixel_order, shuffle_pixels
-from .series import LinearAR
-from .text import Vocabulary, tokenize
-from .training import History, accuracy, fit, pick_device, predict, seed_everything
-from .video import EyeMemory, moving_digits
+The package is layered, each layer importing only those below it:
+
+- [`eyememory.nn`][eyememory.nn]: the layers, drop-ins for `torch.nn` (and ``nn.functional``);
+- [`eyememory.data`][eyememory.data]: the digits, words, sentences and series the chapters use;
+- [`eyememory.models`][eyememory.models]: the models, built from the layers;
+- [`eyememory.training`][eyememory.training] and [`eyememory.export`][eyememory.export]:
+  fitting and scoring any model, and exporting the explorers' weights.
+
+Every public name is also here, at the top: ``from eyememory import Conv2d, Memory, fit``.
+"""
+
+from .data.digits import RandomShift, load_digits, shift
+from .data.series import noisy_sine, windows
+from .data.text import Vocabulary, tokenize
+from .models.article import ArticleCNN, ArticleRNN
+from .models.bag_of_words import BagOfNgrams
+from .models.charlm import CharLM, sample
+from .models.eye import Eye
+from .models.eye1d import SeriesEye, WordEye
+from .models.feedforward import MLP, LogisticRegression
+from .models.linear_ar import LinearAR, last_value
+from .models.memory import Memory, MemoryTrace, NextStep, gradient_norms
+from .models.rows import RowMemory, pixel_order, shuffle_pixels
+from .models.video import EyeMemory, moving_digits
+from .nn import GRU, LSTM, RNN, Conv1d, Conv2d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d
+from .nn.conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d
+from .nn.pool import global_avg_pool2d, global_max_pool2d, max_pool2d
+from .nn.recurrence import gru_cell, lstm_cell, rnn_cell
+from .training import History, accuracy, fit, mse, pick_device, predict, seed_everything
 
 __all__ = [
     "ArticleCNN",
@@ -56,10 +67,13 @@ __all__ = [
     "global_max_pool2d",
     "gradient_norms",
     "gru_cell",
+    "last_value",
     "load_digits",
     "lstm_cell",
     "max_pool2d",
     "moving_digits",
+    "mse",
+    "noisy_sine",
     "pad2d",
     "pick_device",
     "pixel_order",
@@ -70,6 +84,7 @@ __all__ = [
     "shift",
     "shuffle_pixels",
     "tokenize",
+    "windows",
 ]
 
 __version__ = "0.1.0"

@@ -1,53 +1,159 @@
-"""Checks that turn bad input into a clear ``ValueError`` before torch sees it.
+"""The package's one set of argument checks: bad input becomes a clear ``ValueError`` early.
 
-PyTorch's own errors come from deep inside a kernel ("Expected 3D (unbatched) or
-4D (batched) input to conv2d, but got input of size: [8]"). A learner deserves a
-message that names the argument, what was expected and what was got.
+PyTorch's own errors come from deep inside a kernel ("Expected 3D (unbatched) or 4D
+(batched) input to conv2d, but got input of size: [8]"). A learner deserves a message that
+names the argument, what was expected and what was got, always in one form:
+
+    NAME must be EXPECTED, got VALUE
+
+Every public function and constructor of the package checks its arguments with these, and
+none keeps a private copy. Each check returns the value it accepted (normalised where
+torch normalises it, as ``pair`` does), so a check and its assignment are one line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Collection, Sequence
 
 import torch
 
 
-def check_tensor(name: str, value: object) -> torch.Tensor:
-    """Raise ``ValueError`` unless ``value`` is a tensor; return it."""
-    if not isinstance(value, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+def shown(value: object) -> str:
+    """How a bad value appears after "got": a tensor by its shape and dtype, else its repr."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{type(value).__name__} {text[:57]}..."
+
+
+def fail(name: str, expected: str, got: object) -> ValueError:
+    """The one message form, ready to raise: ``NAME must be EXPECTED, got VALUE``.
+
+    ``got`` is shown with [`shown`][eyememory._validation.shown] unless it is already text
+    starting with a word that reads as a description (pass ``str`` values through ``shown``
+    yourself when they are the bad value).
+    """
+    return ValueError(f"{name} must be {expected}, got {got}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_int(name: str, value: object, least: int = 1) -> int:
+    """An int (not a bool) of at least ``least``; the default asks for a positive int."""
+    if not _is_int(value) or value < least:
+        wanted = {1: "a positive int", 0: "a non-negative int"}.get(least, f"an int >= {least}")
+        raise fail(name, wanted, shown(value))
     return value
 
 
-def check_rank(name: str, tensor: torch.Tensor, ranks: Sequence[int], layout: str) -> int:
-    """Raise ``ValueError`` unless ``tensor.dim()`` is one of ``ranks``; return the rank.
+def check_bool(name: str, value: object) -> bool:
+    """A real ``bool``: the string ``"False"`` would otherwise be true."""
+    if not isinstance(value, bool):
+        raise fail(name, "a bool (True or False)", shown(value))
+    return value
+
+
+def check_number(
+    name: str, value: object, low: float = -math.inf, high: float = math.inf, *, open_low: bool = False
+) -> float:
+    """A finite real number in ``[low, high]`` (``(low, high]`` with ``open_low``)."""
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not is_number or not math.isfinite(value) or value > high or value < low or (open_low and value == low):
+        bracket = "(" if open_low else "["
+        wanted = "a finite number" if (low, high) == (-math.inf, math.inf) else f"a number in {bracket}{low}, {high}]"
+        raise fail(name, wanted, shown(value))
+    return float(value)
+
+
+def check_choice(name: str, value: object, choices: Collection[object]) -> object:
+    """One of ``choices`` (compared with ``==``, and only for values of a hashable kind)."""
+    if isinstance(value, (list, dict, set, torch.Tensor)) or value not in choices:
+        raise fail(name, f"one of {', '.join(repr(c) for c in choices)}", shown(value))
+    return value
+
+
+def ints(name: str, value: object, n: int, least: int = 1) -> tuple[int, ...]:
+    """An int or a sequence of ``n`` ints, each at least ``least``, as a tuple of ``n``.
+
+    Like torch's ``_single``/``_pair``, an int means the same on every axis, and a
+    one-element sequence counts as that int.
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
+        value = value[0]
+    values = (value,) * n if _is_int(value) else value
+    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) != n or not all(
+        _is_int(v) and v >= least for v in values
+    ):
+        each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
+        several = "a pair of" if n == 2 else f"{n}"
+        wanted = f"a {each} int" if n == 1 else f"a {each} int or {several} {each} ints"
+        raise fail(name, wanted, shown(value))
+    return tuple(values)
+
+
+def pair(name: str, value: object, least: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints, as a pair: ``kernel_size=3`` means ``(3, 3)``."""
+    return ints(name, value, 2, least)  # type: ignore[return-value]
+
+
+def single(name: str, value: object, least: int = 1) -> int:
+    """An int, or a one-element sequence holding one, as torch's 1-D layers accept."""
+    return ints(name, value, 1, least)[0]
+
+
+def check_tensor(name: str, value: object) -> torch.Tensor:
+    """A ``torch.Tensor``; anything else (a list, an array) is refused by name."""
+    if not isinstance(value, torch.Tensor):
+        raise fail(name, "a torch.Tensor", type(value).__name__)
+    return value
+
+
+def check_rank(name: str, value: object, ranks: Sequence[int], layout: str) -> int:
+    """A tensor whose number of dimensions is one of ``ranks``; returns the rank.
 
     ``layout`` spells the expected shape, such as ``"(N, C, H, W) or (C, H, W)"``.
     """
-    check_tensor(name, tensor)
+    tensor = check_tensor(name, value)
     if tensor.dim() not in ranks:
         wanted = " or ".join(f"{r}-D" for r in ranks)
-        raise ValueError(
-            f"{name} must be {wanted} with shape {layout}, "
-            f"got {tensor.dim()}-D with shape {tuple(tensor.shape)}"
-        )
+        raise fail(name, f"{wanted} with shape {layout}", f"{tensor.dim()}-D with shape {tuple(tensor.shape)}")
     return tensor.dim()
 
 
 def check_size(name: str, got: int, expected: int, what: str) -> None:
-    """Raise ``ValueError`` when a dimension has the wrong size."""
+    """One dimension of the right size: ``NAME must have WHAT = EXPECTED, got GOT``."""
     if got != expected:
         raise ValueError(f"{name} must have {what} = {expected}, got {got}")
 
 
-def pair(name: str, value: int | Sequence[int]) -> tuple[int, int]:
-    """Turn an int or a pair of ints into a pair, as torch's ``_pair`` does, with a clear error."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, Sequence) and len(value) == 2 and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        return (int(value[0]), int(value[1]))
-    raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+def check_nonempty(name: str, tensor: torch.Tensor, what: str = "at least one example") -> torch.Tensor:
+    """A tensor with no zero-sized dimension (an empty batch has no mean, no accuracy)."""
+    if tensor.numel() == 0:
+        raise fail(name, f"non-empty ({what})", f"shape {tuple(tensor.shape)}")
+    return tensor
+
+
+def check_floating(name: str, tensor: torch.Tensor) -> torch.Tensor:
+    """A tensor of floating-point numbers (what gradients and weights need)."""
+    if not tensor.dtype.is_floating_point:
+        raise fail(name, "a floating-point tensor", f"dtype {tensor.dtype}")
+    return tensor
+
+
+def check_finite(name: str, tensor: torch.Tensor) -> torch.Tensor:
+    """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently)."""
+    if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
+        raise fail(name, "finite (no NaN or infinity)", f"{int((~torch.isfinite(tensor)).sum())} non-finite values")
+    return tensor
+
+
+def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> torch.Tensor:
+    """An integer tensor whose values all lie in ``[low, high)``: word ids, class labels."""
+    if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
+        raise fail(name, "an integer tensor", f"dtype {tensor.dtype}")
+    if tensor.numel() and (int(tensor.min()) < low or int(tensor.max()) >= high):
+        raise fail(name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}")
+    return tensor

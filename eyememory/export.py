@@ -25,11 +25,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .digits import RandomShift, load_digits
-from .eye import Eye
-from .memory import Memory
-from .sentences import FILLERS, but_reviews
-from .text import UNK, Vocabulary
+from .data.digits import RandomShift, load_digits
+from .data.sentences import FILLERS, but_reviews
+from .data.text import UNK, Vocabulary
+from .models.eye import Eye
+from .models.memory import Memory
 from .training import accuracy, fit, seed_everything
 
 FORMAT = "eyememory-explorer/1"
@@ -165,7 +165,7 @@ def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
             examples.append({"label": label, "pixels": grey.flatten().tolist()})
     return {
         "format": FORMAT,
-        "model": "eyememory.eye.Eye",
+        "model": "eyememory.models.eye.Eye",
         "head": eye.head,
         "padding": 1,
         "input": "8x8 grey levels 0..16 divided by 16",
@@ -183,7 +183,7 @@ def memory_to_json(memory: Memory, vocab: Vocabulary, provenance: dict, seed: in
         raise ValueError(f"the explorer runs the tanh RNN, got cell={memory.cell!r}")
     return {
         "format": FORMAT,
-        "model": "eyememory.memory.Memory",
+        "model": "eyememory.models.memory.Memory",
         "cell": memory.cell,
         "recipe": {**MEMORY_RECIPE, "seed": seed},
         "provenance": provenance,

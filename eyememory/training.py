@@ -214,3 +214,10 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> f
         True
     """
     return (predict(model, inputs).argmax(dim=-1) == targets.cpu()).float().mean().item()
+
+
+def mse(prediction: torch.Tensor, target: torch.Tensor) -> float:
+    """Mean squared error of ``prediction`` against ``target`` (same shape)."""
+    if prediction.shape != target.shape:
+        raise ValueError(f"prediction and target must have the same shape, got {tuple(prediction.shape)} and {tuple(target.shape)}")
+    return float(((prediction - target) ** 2).mean())

@@ -5,7 +5,7 @@ It also lists every fence of a page, so that a test can fail on any Python-looki
 that Sybil would skip without a word (a ``py`` label, ``python title="x.py"``, ...).
 
 Blocks may include real package source with pymdownx.snippets
-(``--8<-- "eyememory/conv.py:conv2d"``). The harness expands them with the same extension
+(``--8<-- "eyememory/nn/conv.py:conv2d"``). The harness expands them with the same extension
 and settings as the site, then runs the result, so the source a page shows is source that
 runs.
 """
@@ -66,7 +66,7 @@ def snippet_targets(source: str) -> list[str]:
 
 
 def _module_for(target: str) -> str | None:
-    """``eyememory/conv.py`` -> ``eyememory.conv``; ``None`` for files outside the package."""
+    """``eyememory/nn/conv.py`` -> ``eyememory.nn.conv``; ``None`` for files outside the package."""
     path = Path(target)
     if path.suffix == ".py" and path.parts[0] == "eyememory":
         return ".".join(path.with_suffix("").parts).removesuffix(".__init__")

@@ -24,7 +24,7 @@ def site_pages() -> list[str]:
 
 PAGES = site_pages()
 # The dark scheme is checked on one page of each kind (same theme, same components).
-DARK_PAGES = ["", "eye/", "memory/", "glossary/", "api/conv/", "notebooks/eye/"]
+DARK_PAGES = ["", "eye/", "memory/", "glossary/", "api/nn/conv/", "notebooks/eye/"]
 
 
 def shot_name(path: str) -> str:

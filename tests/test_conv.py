@@ -1,4 +1,4 @@
-"""eyememory.conv equals torch's convolution: outputs and gradients, function and module."""
+"""eyememory.nn.conv equals torch's convolution: outputs and gradients, function and module."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from benchmarks.conv import CONFIG, RESULTS
-from eyememory.conv import (
+from eyememory.nn.conv import (
     Conv2d,
     conv2d,
     conv2d_sliding,
@@ -244,19 +244,19 @@ BAD = {
     ),
     "negative padding": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), padding=-1),
-        r"non-negative, got \(-1, -1\)",
+        r"padding must be a non-negative int or a pair of non-negative ints, got -1",
     ),
     "zero stride": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), stride=0),
-        r"positive, got \(0, 0\)",
+        r"stride must be a positive int or a pair of positive ints, got 0",
     ),
     "zero dilation": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), dilation=(1, 0)),
-        r"positive, got \(1, 0\)",
+        r"dilation must be a positive int or a pair of positive ints, got \(1, 0\)",
     ),
     "three strides": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), stride=(1, 1, 1)),
-        r"pair of ints, got \(1, 1, 1\)",
+        r"a pair of positive ints, got \(1, 1, 1\)",
     ),
     "bias of wrong shape": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(4, 1, 3, 3), torch.randn(3)),
@@ -404,7 +404,7 @@ def test_module_init_statistics() -> None:
         ),
         (
             dict(in_channels=3, out_channels=4, kernel_size=0),
-            r"kernel_size must be positive, got \(0, 0\)",
+            r"kernel_size must be a positive int or a pair of positive ints, got 0",
         ),
     ],
 )

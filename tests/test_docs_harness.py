@@ -150,7 +150,7 @@ def test_indented_fences_are_seen(tmp_path: Path) -> None:
 
 
 def test_snippets_are_expanded_and_run(tmp_path: Path) -> None:
-    expanded = expand_snippets('--8<-- "eyememory/article.py"\n')
+    expanded = expand_snippets('--8<-- "eyememory/models/article.py"\n')
     assert "class ArticleCNN" in expanded
     page = write_page(tmp_path, """
         ```python

@@ -8,7 +8,7 @@ import json
 import pytest
 import torch
 
-from eyememory.digits import load_digits
+from eyememory.data.digits import load_digits
 from eyememory.export import (
     EYE_RECIPE,
     FORMAT,
@@ -20,8 +20,8 @@ from eyememory.export import (
     untrained_eye,
     untrained_memory,
 )
-from eyememory.sentences import ARTICLE_SENTENCE, but_reviews, contrastive_pairs
-from eyememory.text import tokenize
+from eyememory.data.sentences import ARTICLE_SENTENCE, but_reviews, contrastive_pairs
+from eyememory.data.text import tokenize
 from eyememory.training import accuracy
 
 from .browser import Reader, screenshot

@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from eyememory.digits import ONE_PIXEL_SHIFTS, RandomShift, load_digits, shift
-from eyememory.eye import Eye
-from eyememory.feedforward import MLP, LogisticRegression
+from eyememory.data.digits import ONE_PIXEL_SHIFTS, RandomShift, load_digits, shift
+from eyememory.models.eye import Eye
+from eyememory.models.feedforward import MLP, LogisticRegression
 from eyememory.training import accuracy, fit
 
 # --- Digits -------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from torch.nn import functional as F
 
 from eyememory import fit
-from eyememory.bag_of_words import BagOfNgrams
-from eyememory.charlm import CharLM, char_vocabulary, sample, sequence_cross_entropy, text_windows
-from eyememory.memory import Memory, NextStep, gradient_norms
-from eyememory.rnn import GRU, LSTM, RNN
-from eyememory.sentences import (
+from eyememory.models.bag_of_words import BagOfNgrams
+from eyememory.models.charlm import CharLM, char_vocabulary, sample, sequence_cross_entropy, text_windows
+from eyememory.models.memory import Memory, NextStep, gradient_norms
+from eyememory.nn.rnn import GRU, LSTM, RNN
+from eyememory.data.sentences import (
     ARTICLE_SENTENCE,
     ASPECTS,
     FILLERS,
@@ -29,8 +29,8 @@ from eyememory.sentences import (
     filler,
     swap_clauses,
 )
-from eyememory.series import LinearAR, last_value, mse, noisy_sine, windows
-from eyememory.text import PAD, UNK, Vocabulary, pad, tokenize
+from eyememory import LinearAR, last_value, mse, noisy_sine, windows
+from eyememory.data.text import PAD, UNK, Vocabulary, pad, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -331,7 +331,7 @@ def test_gradient_norms_equal_a_full_jacobian() -> None:
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: Memory(10, cell="transformer"), r"cell must be one of \['gru', 'lstm', 'rnn'\], got 'transformer'"),
+        (lambda: Memory(10, cell="transformer"), r"cell must be one of 'rnn', 'lstm', 'gru', got 'transformer'"),
         (lambda: Memory(0), r"vocab_size must be an int >= 1, got 0"),
         (lambda: Memory(10)(torch.tensor([1, 2])), r"ids must be 2-D with shape \(N, T\), got 1-D"),
         (lambda: Memory(10)(torch.tensor([[1.0, 2.0]])), r"ids must hold integer word indices \(torch.long\), got torch.float32"),

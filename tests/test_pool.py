@@ -1,4 +1,4 @@
-"""eyememory.pool equals torch's pooling: values, indices and gradients, ties included."""
+"""eyememory.nn.pool equals torch's pooling: values, indices and gradients, ties included."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from eyememory.pool import (
+from eyememory.nn.pool import (
     GlobalAvgPool2d,
     GlobalMaxPool2d,
     MaxPool2d,
@@ -200,15 +200,15 @@ BAD = {
     ),
     "zero kernel": (
         lambda: max_pool2d(torch.randn(1, 1, 8, 8), 0),
-        r"kernel_size must be positive, got \(0, 0\)",
+        r"kernel_size must be a positive int or a pair of positive ints, got 0",
     ),
     "zero stride": (
         lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, stride=0),
-        r"stride must be positive, got \(0, 0\)",
+        r"stride must be a positive int or a pair of positive ints, got 0",
     ),
     "zero dilation": (
         lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, dilation=0),
-        r"dilation must be positive",
+        r"dilation must be a positive int or a pair of positive ints",
     ),
     "input of rank 2": (lambda: max_pool2d(torch.randn(8, 8), 2), r"3-D or 4-D.*got 2-D"),
     "empty plane": (lambda: max_pool2d(torch.randn(1, 1, 0, 8), 2), r"non-empty.*\(1, 1, 0, 8\)"),

@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eyememory.recurrence import gru_cell, lstm_cell, project_input, rnn_cell
+from eyememory.nn.recurrence import gru_cell, lstm_cell, project_input, rnn_cell
 
 F64 = torch.float64
 

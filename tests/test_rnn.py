@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eyememory
-from eyememory.rnn import GRU, LSTM, RNN
+from eyememory.nn.rnn import GRU, LSTM, RNN
 
 F64 = torch.float64
 PAIRS = {"RNN": (RNN, torch.nn.RNN), "LSTM": (LSTM, torch.nn.LSTM), "GRU": (GRU, torch.nn.GRU)}
@@ -235,7 +235,7 @@ def test_bad_constructor_arguments(build, message: str) -> None:
 
 
 def test_proj_size_only_for_lstm() -> None:
-    from eyememory.rnn import _RecurrentLayer
+    from eyememory.nn.rnn import _RecurrentLayer
 
     class Plain(_RecurrentLayer):
         mode = "GRU"

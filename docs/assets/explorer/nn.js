@@ -93,7 +93,7 @@
     return e.map((v) => v / total);
   }
 
-  // The Eye (eyememory.eye.Eye): conv → ReLU → pool 2×2 → conv → ReLU → pool → linear.
+  // The Eye (eyememory.models.eye.Eye): conv → ReLU → pool 2×2 → conv → ReLU → pool → linear.
   // `image` holds the 64 grey levels of an 8×8 digit, scaled to [0, 1].
   function eyeForward(model, image) {
     const p = model.parameters;
@@ -106,10 +106,10 @@
     return { conv1, pool1, conv2, pool2, logits: Array.from(logits), probabilities: softmax(logits) };
   }
 
-  // The same tokens as eyememory.text.tokenize: lower-case words and single punctuation marks.
+  // The same tokens as eyememory.data.text.tokenize: lower-case words and single punctuation marks.
   const tokenize = (text) => text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) || [];
 
-  // The Memory (eyememory.memory.Memory with a tanh RNN): for every word t,
+  // The Memory (eyememory.models.memory.Memory with a tanh RNN): for every word t,
   //   e_t = E[w_t]
   //   h_t = tanh(W_ih e_t + b_ih + W_hh h_{t−1} + b_hh)      (h_0 = 0)
   //   p_t = softmax(W_o h_t + b_o)   — what it would answer if the sentence ended at t

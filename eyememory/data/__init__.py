@@ -1,0 +1,1 @@
+"""Data the chapters learn from: the digits, words and sentences, series."""

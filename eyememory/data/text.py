@@ -1,0 +1,149 @@
+"""Words to numbers and back: a tiny tokenizer and vocabulary, with padding for batches.
+
+A network reads numbers, so each word gets an index. Two indices are reserved: ``0`` for
+padding (sentences in a batch must have the same length, so short ones are filled up with
+``<pad>``) and ``1`` for any word the vocabulary never saw (``<unk>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+import torch
+
+PAD = "<pad>"
+UNK = "<unk>"
+_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into lower-case words and punctuation marks.
+
+    Examples:
+        >>> tokenize("The food was very bad, but the service was GOOD.")
+        ['the', 'food', 'was', 'very', 'bad', ',', 'but', 'the', 'service', 'was', 'good', '.']
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}")
+    return _TOKEN.findall(text.lower())
+
+
+def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pad lists of indices into one tensor.
+
+    Args:
+        sequences: ``N`` lists of indices, each non-empty.
+        length: Pad to this many steps ``T``; the longest sequence's length when ``None``.
+        value: The padding index.
+
+    Returns:
+        ``(ids, lengths)``: shape ``(N, T)`` (``torch.long``) and the real lengths, shape ``(N,)``.
+
+    Examples:
+        >>> ids, lengths = pad([[5, 6, 7], [8]])
+        >>> ids.tolist(), lengths.tolist()
+        ([[5, 6, 7], [8, 0, 0]], [3, 1])
+    """
+    lengths = [len(s) for s in sequences]
+    if not lengths:
+        raise ValueError("sequences must hold at least one sequence, got none")
+    if min(lengths) == 0:
+        raise ValueError(f"every sequence must hold at least one index, got an empty one at position {lengths.index(0)}")
+    T = max(lengths) if length is None else length
+    if max(lengths) > T:
+        raise ValueError(f"sequences must be at most length={T} long, got one of {max(lengths)}")
+    ids = torch.full((len(sequences), T), value, dtype=torch.long)  # (N, T)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = torch.as_tensor(sequence, dtype=torch.long)
+    return ids, torch.tensor(lengths, dtype=torch.long)
+
+
+class Vocabulary:
+    """A fixed list of tokens, each with an index; ``<pad>`` is 0 and ``<unk>`` is 1.
+
+    Args:
+        tokens: The known tokens, in index order (after the two reserved ones).
+        tokenizer: Turns a text into tokens; [`tokenize`][eyememory.data.text.tokenize] by
+            default, ``list`` for characters.
+        separator: Joins tokens back into text in [`decode`][eyememory.data.text.Vocabulary.decode].
+
+    Examples:
+        >>> vocab = Vocabulary.build(["the food was bad", "the service was good"])
+        >>> len(vocab)  # 6 words + <pad> + <unk>
+        8
+        >>> vocab.encode("the food was awful")
+        [2, 3, 4, 1]
+        >>> vocab.decode([2, 3, 4, 1, 0, 0])
+        'the food was <unk>'
+        >>> ids, lengths = vocab.encode_batch(["the food was good", "the service"])
+        >>> ids.shape, lengths.tolist()
+        (torch.Size([2, 4]), [4, 2])
+    """
+
+    def __init__(self, tokens: Iterable[str], tokenizer: Callable[[str], list[str]] = tokenize, separator: str = " ") -> None:
+        self.tokens = [PAD, UNK]
+        for token in tokens:
+            if token not in (PAD, UNK) and token not in self.tokens:
+                self.tokens.append(token)
+        self._index = {token: i for i, token in enumerate(self.tokens)}
+        self.tokenizer = tokenizer
+        self.separator = separator
+
+    pad_index = 0
+    unk_index = 1
+
+    @classmethod
+    def build(
+        cls,
+        texts: Iterable[str],
+        tokenizer: Callable[[str], list[str]] = tokenize,
+        separator: str = " ",
+        min_count: int = 1,
+    ) -> Vocabulary:
+        """Collect every token seen at least ``min_count`` times, in order of first appearance."""
+        counts: Counter[str] = Counter()
+        order: dict[str, None] = {}
+        for text in texts:
+            for token in tokenizer(text):
+                counts[token] += 1
+                order.setdefault(token, None)
+        return cls([t for t in order if counts[t] >= min_count], tokenizer, separator)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._index
+
+    def __getitem__(self, token: str) -> int:
+        """The index of ``token``, or of ``<unk>`` when unknown."""
+        return self._index.get(token, self.unk_index)
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({len(self)} tokens)"
+
+    def encode(self, text: str) -> list[int]:
+        """Indices of the tokens of ``text``; unknown ones become ``1``."""
+        return [self[token] for token in self.tokenizer(text)]
+
+    def decode(self, ids: Iterable[int] | torch.Tensor) -> str:
+        """Text back from indices, padding dropped."""
+        if isinstance(ids, torch.Tensor):
+            if ids.dim() != 1:
+                raise ValueError(f"ids must be 1-D, got {ids.dim()}-D with shape {tuple(ids.shape)}")
+            ids = ids.tolist()
+        words = []
+        for i in ids:
+            if not 0 <= i < len(self):
+                raise ValueError(f"ids must be in [0, {len(self)}), got {i}")
+            if i != self.pad_index:
+                words.append(self.tokens[i])
+        return self.separator.join(words)
+
+    def encode_batch(self, texts: Sequence[str], length: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Encode and [`pad`][eyememory.data.text.pad] several texts: ``(ids (N, T), lengths (N,))``."""
+        if isinstance(texts, str):
+            raise ValueError("texts must be a list of strings, got one str; wrap it in a list")
+        return pad([self.encode(t) for t in texts], length, self.pad_index)

@@ -1,0 +1,1 @@
+"""The models the chapters train, each built from the layers in `eyememory.nn`."""

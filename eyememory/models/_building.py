@@ -1,0 +1,63 @@
+"""What the models share: a seed that stays local, a recurrent layer by name, word lengths.
+
+Nothing here is a model; every model module may import it, and no model imports another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import torch
+from torch import nn
+
+from .._validation import check_choice, check_indices, check_rank, check_tensor, fail
+from ..nn import GRU, LSTM, RNN
+
+CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+class Model(nn.Module):
+    """An ``nn.Module`` that can count its own parameters."""
+
+    def num_parameters(self) -> int:
+        """How many numbers training adjusts: every element of every parameter."""
+        return sum(p.numel() for p in self.parameters())
+
+
+def recurrent_layer(cell: str, input_size: int, hidden_size: int) -> nn.Module:
+    """A one-layer, ``batch_first`` eyememory ``RNN``, ``LSTM`` or ``GRU``, by name."""
+    check_choice("cell", cell, CELLS)
+    return CELLS[cell](input_size, hidden_size, batch_first=True)
+
+
+@contextmanager
+def seeded(seed: int | None) -> Iterator[None]:
+    """Within this context torch's global generator is seeded with ``seed``; afterwards it is as it was."""
+    if seed is None:
+        yield
+        return
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def sentence_lengths(ids: object, vocab_size: int, padding_idx: int) -> torch.Tensor:
+    """Each sentence's real length, ``(N,)``, after checking that ``ids`` are word indices.
+
+    Padding may only follow the words: a padding index at the start or in the middle would
+    make a model read the wrong position, so it is refused.
+    """
+    ids = check_tensor("ids", ids)
+    check_rank("ids", ids, (2,), "(N, T)")
+    check_indices("ids", ids, vocab_size)
+    real = ids != padding_idx  # (N, T)
+    lengths = real.sum(dim=1)  # (N,)
+    if (lengths == 0).any():
+        raise fail("every sentence", "at least one real word", f"an empty one at row {int((lengths == 0).nonzero()[0])}")
+    T = ids.shape[1]
+    words_first = torch.arange(T, device=ids.device).reshape(1, T) < lengths.reshape(-1, 1)  # (N, T)
+    if not torch.equal(real, words_first):
+        row = int((real != words_first).any(dim=1).nonzero()[0])
+        raise fail("ids", f"words first, then padding ({padding_idx}) only at the end", f"padding inside row {row}")
+    return lengths

@@ -1,0 +1,90 @@
+"""The article's two first sketches, written anew: one Eye layer and one Memory layer.
+
+These are the smallest honest versions of each idea, built on PyTorch's own layers.
+The chapters take them apart and rebuild them from scratch.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .._validation import check_rank, check_size
+
+
+class ArticleCNN(nn.Module):
+    """One convolution that looks at 3×3 squares of a colour image.
+
+    Sixteen kernels, each a $3 \\times 3 \\times 3$ pattern matcher, slide over the image;
+    with no padding and stride 1 an $H \\times W$ image gives
+    $(H - 2) \\times (W - 2)$ feature maps.
+
+    Examples:
+        >>> eye = ArticleCNN()
+        >>> eye(torch.randn(1, 3, 32, 32)).shape
+        torch.Size([1, 16, 30, 30])
+        >>> sum(p.numel() for p in eye.parameters())  # 16 * 3 * 3 * 3 weights + 16 biases
+        448
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels=3, out_channels=16, kernel_size=3)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Slide the sixteen kernels over the images.
+
+        Args:
+            images: Shape ``(N, 3, H, W)``, with ``H, W >= 3``.
+
+        Returns:
+            Feature maps, shape ``(N, 16, H - 2, W - 2)``.
+        """
+        check_rank("images", images, (4,), "(N, 3, H, W)")
+        N, C, H, W = images.shape
+        check_size("images", C, 3, "channels (dim 1)")
+        if H < 3 or W < 3:
+            raise ValueError(f"images must be at least 3×3 to fit a 3×3 kernel, got {H}×{W}")
+        return self.conv(images)  # (N, 16, H-2, W-2)
+
+
+class ArticleRNN(nn.Module):
+    """One recurrent layer that reads a batch of sequences and keeps a hidden state.
+
+    At every step $t$ the new state mixes the current input with the previous state:
+    $h_t = \\tanh(W_{\\mathrm{ih}} x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}} h_{t-1} + b_{\\mathrm{hh}})$.
+
+    Args:
+        input_size: Features per step, ``I``.
+        hidden_size: Size of the hidden state, ``H``.
+
+    Examples:
+        >>> memory = ArticleRNN(input_size=8, hidden_size=16)
+        >>> out, hidden = memory(torch.randn(4, 10, 8))  # 4 sequences of 10 steps
+        >>> out.shape, hidden.shape
+        (torch.Size([4, 10, 16]), torch.Size([1, 4, 16]))
+        >>> torch.allclose(out[:, -1], hidden[0])  # the last output is the final state
+        True
+        >>> sum(p.numel() for p in memory.parameters())  # 16*8 + 16*16 + 16 + 16
+        416
+    """
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        self.rnn = nn.RNN(input_size, hidden_size, batch_first=True)
+
+    def forward(self, sequences: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Read the sequences step by step.
+
+        Args:
+            sequences: Shape ``(N, T, I)``: batch, time steps, features per step.
+
+        Returns:
+            ``(out, hidden)``: every step's state, shape ``(N, T, H)``, and the final
+            state, shape ``(1, N, H)`` (one layer).
+        """
+        check_rank("sequences", sequences, (3,), "(N, T, I)")
+        N, T, I = sequences.shape
+        check_size("sequences", I, self.rnn.input_size, "features per step (dim 2)")
+        out, hidden = self.rnn(sequences)  # (N, T, H), (1, N, H)
+        return out, hidden

@@ -1,0 +1,137 @@
+"""A character-level language model: the Memory writing text, one character at a time.
+
+The model reads characters and, after each one, scores every character that could come
+next. Trained on text, it learns spelling, spacing and which words follow which, all kept
+in its hidden state. Generation feeds its own choices back in:
+
+$$
+h_t = \\operatorname{cell}(E[c_t],\\ h_{t-1}), \\qquad
+P(c_{t+1} = k \\mid c_{\\le t}) = \\operatorname{softmax}\\big((W_o h_t + b_o) / \\tau\\big)_k
+$$
+
+where $\\tau$ is the sampling temperature: below 1 the model plays safe, above 1 it takes
+risks.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .._validation import check_rank
+from ..data.text import Vocabulary
+from ._building import recurrent_layer, seeded
+
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
+
+
+def char_vocabulary(text: str) -> Vocabulary:
+    """A [`Vocabulary`][eyememory.data.text.Vocabulary] of the characters of ``text`` (decodes without spaces).
+
+    Examples:
+        >>> vocab = char_vocabulary("abba")
+        >>> vocab.encode("ab"), vocab.decode([2, 3, 3])
+        ([2, 3], 'abb')
+    """
+    return Vocabulary.build([text], tokenizer=list, separator="")
+
+
+def text_windows(text: str, vocab: Vocabulary, length: int, stride: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cut ``text`` into training pairs: ``length`` characters, and the same shifted by one.
+
+    Args:
+        text: The training text.
+        vocab: Its character vocabulary.
+        length: Characters per window ``T``.
+        stride: Characters between window starts; ``length`` (no overlap) by default.
+
+    Returns:
+        ``(inputs, targets)``, both ``(M, T)``; ``targets[i, t]`` is the character after ``inputs[i, t]``.
+
+    Examples:
+        >>> vocab = char_vocabulary("abcdefg")
+        >>> inputs, targets = text_windows("abcdefg", vocab, length=3)
+        >>> vocab.decode(inputs[0]), vocab.decode(targets[0]), inputs.shape
+        ('abc', 'bcd', torch.Size([2, 3]))
+    """
+    ids = torch.tensor(vocab.encode(text), dtype=torch.long)  # (len(text),)
+    stride = stride or length
+    if not isinstance(length, int) or not 1 <= length < len(ids):
+        raise ValueError(f"length must be an int in [1, {len(ids) - 1}] for this text, got {length!r}")
+    windows = ids.unfold(0, length + 1, stride)  # (M, T + 1)
+    return windows[:, :-1], windows[:, 1:]
+
+
+def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over every position: ``logits (N, T, V)``, ``targets (N, T)``."""
+    N, T, V = logits.shape
+    return F.cross_entropy(logits.reshape(N * T, V), targets.reshape(N * T))
+
+
+class CharLM(nn.Module):
+    """Embedding, one recurrent layer, and a linear layer scoring the next character.
+
+    Args:
+        vocab_size: Number of characters ``V`` (with ``<pad>`` and ``<unk>``).
+        embedding_dim: Size of each character vector ``E``.
+        hidden_size: Size of the hidden state ``H``.
+        cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        seed: If given, the initial weights come from this seed.
+
+    Examples:
+        >>> model = CharLM(vocab_size=30, hidden_size=16, seed=0)
+        >>> model(torch.randint(2, 30, (4, 10))).shape  # (N, T, V)
+        torch.Size([4, 10, 30])
+    """
+
+    def __init__(self, vocab_size: int, embedding_dim: int = 16, hidden_size: int = 64, cell: str = "rnn", seed: int | None = None) -> None:
+        super().__init__()
+        with seeded(seed):
+            self.embedding = nn.Embedding(vocab_size, embedding_dim)
+            self.rnn = recurrent_layer(cell, embedding_dim, hidden_size)
+            self.head = nn.Linear(hidden_size, vocab_size)
+
+    def step(self, ids: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:
+        """Read ``ids`` ``(N, T)`` from ``state``; return the scores ``(N, T, V)`` and the new state."""
+        check_rank("ids", ids, (2,), "(N, T)")
+        out, state = self.rnn(self.embedding(ids), state)  # (N, T, H)
+        return self.head(out), state  # (N, T, V)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Scores for the character after each position, ``(N, T, V)``."""
+        return self.step(ids)[0]
+
+
+@torch.no_grad()
+def sample(model: CharLM, vocab: Vocabulary, prompt: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
+    """Continue ``prompt`` by ``length`` characters, each drawn from the model's prediction.
+
+    Args:
+        model: A trained [`CharLM`][eyememory.models.charlm.CharLM].
+        vocab: The vocabulary it was trained with.
+        prompt: The text to start from (at least one character).
+        length: How many characters to add.
+        temperature: Divides the scores before the softmax.
+        seed: Seeds the draws: same seed, same text.
+
+    Returns:
+        ``prompt`` followed by the generated characters.
+    """
+    if not prompt:
+        raise ValueError("prompt must hold at least one character, got ''")
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    model.eval()
+    device = next(model.parameters()).device
+    generator = torch.Generator(device="cpu").manual_seed(seed)
+    ids = torch.tensor([vocab.encode(prompt)], device=device)  # (1, len(prompt))
+    logits, state = model.step(ids)
+    chosen = []
+    for _ in range(length):
+        probabilities = F.softmax(logits[0, -1].float().cpu() / temperature, dim=-1)  # (V,)
+        probabilities[vocab.pad_index] = 0.0  # never emit padding
+        token = int(torch.multinomial(probabilities, 1, generator=generator))
+        chosen.append(token)
+        logits, state = model.step(torch.tensor([[token]], device=device), state)
+    return prompt + vocab.decode(chosen)

@@ -1,0 +1,179 @@
+r"""The Eye on a sequence: 1-D convolutional models for sentences and for series.
+
+[`WordEye`][eyememory.models.eye1d.WordEye] reads a sentence the way the Eye reads a digit: each
+word becomes a vector, kernels of $k$ words slide along the sentence, and a global max over
+the positions keeps *whether* each pattern appeared, not *where*:
+
+$$e_t = E[w_t], \qquad a_{o,t} = \operatorname{ReLU}\Big(b_o + \sum_{c, m} W[o, c, m]\; e_{t + m - \lfloor k/2 \rfloor, c}\Big), \qquad \text{scores} = W_{\mathrm{out}} \max_{t < T} a_{:, t} + b_{\mathrm{out}}$$
+
+Positions past a sentence's end are set to zero after every layer, exactly as the
+convolution's own zero padding is, so the answer does not depend on how much padding a
+batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words apart and
+the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
+[`reach`][eyememory.models.eye1d.WordEye.reach]: a pattern longer than that is invisible to it,
+however the weights are trained.
+
+[`SeriesEye`][eyememory.models.eye1d.SeriesEye] reads a window of a series with one layer of
+kernels and keeps their whole output map (a *flatten* head, as in the Eye chapter), because
+for a forecast *where* in the window a pattern sits matters: the newest values count most.
+
+Both are built on [`Conv1d`][eyememory.nn.conv.Conv1d], the package's own 1-D convolution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from .._validation import check_rank, check_size
+from ..nn import Conv1d
+from ._building import seeded
+
+
+class WordEye(nn.Module):
+    """A sentence classifier: embedding, 1-D convolutions over the words, global max, linear.
+
+    Args:
+        vocab_size: Number of word indices ``V`` (index 0 is padding).
+        embedding_dim: Size of each word vector ``E``.
+        channels: Kernels per layer ``C``.
+        kernel_size: Words each kernel spans ``k`` (odd, so that position ``t`` is its centre).
+        dilations: One entry per layer: the spacing of that layer's taps.
+        num_classes: Number of classes.
+        padding_idx: The index that pads short sentences; it must come after the real words.
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
+
+    Examples:
+        >>> model = WordEye(vocab_size=10, channels=8, seed=0)
+        >>> ids = torch.tensor([[2, 3, 4, 5], [6, 7, 0, 0]])  # the second sentence has 2 words
+        >>> model(ids).shape
+        torch.Size([2, 2])
+        >>> model.reach  # one layer of 3-word kernels sees 3 words at a time
+        3
+        >>> WordEye(vocab_size=10, channels=8, dilations=(1, 2, 4)).reach  # 1 + 2 * (1 + 2 + 4)
+        15
+        >>> longer = torch.tensor([[6, 7, 0, 0, 0, 0]])  # more padding changes nothing
+        >>> torch.allclose(model(longer), model(ids[1:]))
+        True
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 16,
+        channels: int = 32,
+        kernel_size: int = 3,
+        dilations: Sequence[int] = (1,),
+        num_classes: int = 2,
+        padding_idx: int = 0,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (
+            ("vocab_size", vocab_size),
+            ("embedding_dim", embedding_dim),
+            ("channels", channels),
+            ("num_classes", num_classes),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be an odd int >= 1, got {kernel_size!r}")
+        dilations = tuple(dilations)
+        if not dilations or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in dilations):
+            raise ValueError(f"dilations must be one positive int per layer, got {dilations!r}")
+        self.padding_idx, self.kernel_size, self.dilations = padding_idx, kernel_size, dilations
+        with seeded(seed):
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
+            sizes = [embedding_dim] + [channels] * len(dilations)
+            self.convs = nn.ModuleList(
+                Conv1d(c_in, c_out, kernel_size, padding="same", dilation=d)
+                for c_in, c_out, d in zip(sizes[:-1], sizes[1:], dilations)
+            )
+            self.head = nn.Linear(channels, num_classes)
+
+    @property
+    def reach(self) -> int:
+        """How many neighbouring words one output position sees: $1 + (k - 1)\\sum_\\ell d_\\ell$."""
+        return 1 + (self.kernel_size - 1) * sum(self.dilations)
+
+    def lengths(self, ids: torch.Tensor) -> torch.Tensor:
+        """Real length of each sentence: its number of non-padding indices, ``(N,)``."""
+        check_rank("ids", ids, (2,), "(N, T)")
+        if ids.dtype not in (torch.int64, torch.int32):
+            raise ValueError(f"ids must hold integer word indices (torch.long), got {ids.dtype}")
+        V = self.embedding.num_embeddings
+        if ids.numel() and (ids.min() < 0 or ids.max() >= V):
+            raise ValueError(f"ids must be in [0, {V}) (vocab_size), got values in [{int(ids.min())}, {int(ids.max())}]")
+        lengths = (ids != self.padding_idx).sum(dim=1)  # (N,)
+        if (lengths == 0).any():
+            raise ValueError(f"every sentence needs at least one real word, got an empty one at row {int((lengths == 0).nonzero()[0])}")
+        return lengths
+
+    def features(self, ids: torch.Tensor) -> torch.Tensor:
+        """The last layer's map after the ReLU, zero past each sentence's end: ``(N, C, T)``."""
+        ids = ids.to(self.embedding.weight.device)
+        lengths = self.lengths(ids)  # (N,)
+        N, T = ids.shape
+        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(N, 1, 1)  # (N, 1, T)
+        x = self.embedding(ids).transpose(1, 2)  # (N, E, T): words along the last axis
+        for conv in self.convs:
+            # Zero past the end after every layer, as the convolution's own padding is:
+            # then extra padding in a batch changes nothing.
+            x = torch.relu(conv(x)) * real  # (N, C, T)
+        return x  # after a ReLU, 0 never beats a real position in the max
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Class scores ``(N, classes)`` from word indices ``(N, T)``, right-padded with ``padding_idx``."""
+        return self.head(self.features(ids).amax(dim=2))  # (N, C) -> (N, classes)
+
+
+class SeriesEye(nn.Module):
+    """Next-value forecaster: one layer of 1-D kernels over a window, ReLU, then a linear read-out of the whole map.
+
+    $$a_{o,t} = \\operatorname{ReLU}\\Big(b_o + \\sum_{m=0}^{k-1} w_{o,m}\\, x_{t+m}\\Big), \\qquad \\hat x_{T+1} = \\sum_{o,t} v_{o,t}\\, a_{o,t} + c$$
+
+    Args:
+        window: Past values per example ``T``.
+        channels: Kernels ``C``.
+        kernel_size: Steps each kernel spans ``k``.
+        seed: If given, the initial weights come from this seed.
+
+    Examples:
+        >>> model = SeriesEye(window=20, channels=136, kernel_size=5, seed=0)
+        >>> model(torch.randn(7, 20)).shape  # 7 windows of 20 past values
+        torch.Size([7])
+        >>> model.num_parameters()  # kernels 136 * (5 + 1), read-out 136 * 16 + 1
+        2993
+    """
+
+    def __init__(self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None) -> None:
+        super().__init__()
+        for name, value in (("window", window), ("channels", channels), ("kernel_size", kernel_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        if kernel_size > window:
+            raise ValueError(f"kernel_size must be at most the window {window}, got {kernel_size}")
+        self.window = window
+        with seeded(seed):
+            self.conv = Conv1d(1, channels, kernel_size)
+            self.head = nn.Linear(channels * (window - kernel_size + 1), 1)
+
+    def forward(self, windows: torch.Tensor) -> torch.Tensor:
+        """Predict the value after each window ``(N, T)`` (or ``(N, T, 1)``); returns ``(N,)``."""
+        rank = check_rank("windows", windows, (2, 3), "(N, T) or (N, T, 1)")
+        if rank == 3:
+            check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
+            windows = windows.squeeze(2)  # (N, T)
+        N, T = windows.shape
+        check_size("windows", T, self.window, "steps per window (dim 1)")
+        x = windows.to(self.head.weight.device).unsqueeze(1)  # (N, 1, T): one channel
+        maps = torch.relu(self.conv(x))  # (N, C, T - k + 1)
+        return self.head(maps.flatten(start_dim=1)).squeeze(-1)  # (N,)
+
+    def num_parameters(self) -> int:
+        """How many numbers training adjusts."""
+        return sum(p.numel() for p in self.parameters())

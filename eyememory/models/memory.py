@@ -1,0 +1,220 @@
+"""The Memory at work: a sentence classifier and a next-step predictor built on the recurrent layers.
+
+[`Memory`][eyememory.models.memory.Memory] reads a sentence word by word: each word's index
+becomes a vector (an embedding), the recurrent layer updates its hidden state with it,
+and after the last real word a linear layer turns the state into class scores:
+
+$$
+e_t = E[w_t], \\qquad h_t = \\tanh(W_{ih}\\, e_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad
+\\text{scores} = W_{o}\\, h_{T} + b_{o}
+$$
+
+where $T$ is the sentence's own length (padding after it is ignored). The default is
+deliberately plain (embedding, tanh RNN, linear), small enough to rewrite in a few lines of
+any language; ``cell="lstm"`` or ``"gru"`` swaps in the gated layers.
+
+[`NextStep`][eyememory.models.memory.NextStep] does the same for numbers: it reads a window of a
+series and predicts the value that comes next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .._validation import check_rank, check_size, check_tensor
+from ._building import recurrent_layer, seeded
+
+@dataclass
+class MemoryTrace:
+    """What a [`Memory`][eyememory.models.memory.Memory] thought after every word.
+
+    Attributes:
+        states: The hidden state after each word, shape ``(N, T, H)``.
+        logits: The class scores it would give if the sentence ended there, ``(N, T, C)``.
+        lengths: The real length of each sentence, ``(N,)``.
+    """
+
+    states: torch.Tensor
+    logits: torch.Tensor
+    lengths: torch.Tensor
+
+    @property
+    def probabilities(self) -> torch.Tensor:
+        """Softmax of the scores after each word, ``(N, T, C)``."""
+        return self.logits.softmax(dim=-1)
+
+
+class Memory(nn.Module):
+    """A sentence classifier: embedding, then a recurrent layer, then a linear read-out.
+
+    Args:
+        vocab_size: Number of word indices ``V`` (index 0 is padding).
+        embedding_dim: Size of each word vector ``E``.
+        hidden_size: Size of the hidden state ``H``.
+        num_classes: Number of classes ``C``.
+        cell: ``"rnn"`` (tanh Elman RNN), ``"lstm"`` or ``"gru"``; eyememory's own layers.
+        padding_idx: The index that pads short sentences; it must come after the real words.
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
+
+    Examples:
+        >>> model = Memory(vocab_size=10, hidden_size=8, seed=0)
+        >>> ids = torch.tensor([[2, 3, 4, 5], [6, 7, 0, 0]])  # the second sentence has 2 words
+        >>> model(ids).shape
+        torch.Size([2, 2])
+        >>> trace = model.trace(ids)
+        >>> trace.states.shape, trace.logits.shape
+        (torch.Size([2, 4, 8]), torch.Size([2, 4, 2]))
+        >>> torch.allclose(model(ids)[1], trace.logits[1, 1])  # read after its last real word
+        True
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 16,
+        hidden_size: int = 32,
+        num_classes: int = 2,
+        cell: str = "rnn",
+        padding_idx: int = 0,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        for name, value in (("vocab_size", vocab_size), ("embedding_dim", embedding_dim), ("hidden_size", hidden_size), ("num_classes", num_classes)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        self.cell = cell
+        self.padding_idx = padding_idx
+        with seeded(seed):
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
+            self.rnn = recurrent_layer(cell, embedding_dim, hidden_size)
+            self.head = nn.Linear(hidden_size, num_classes)
+
+    def lengths(self, ids: torch.Tensor) -> torch.Tensor:
+        """Real length of each sentence: its number of non-padding indices, ``(N,)``."""
+        check_rank("ids", ids, (2,), "(N, T)")
+        if ids.dtype not in (torch.int64, torch.int32):
+            raise ValueError(f"ids must hold integer word indices (torch.long), got {ids.dtype}")
+        V = self.embedding.num_embeddings
+        if ids.numel() and (ids.min() < 0 or ids.max() >= V):
+            raise ValueError(f"ids must be in [0, {V}) (vocab_size), got values in [{int(ids.min())}, {int(ids.max())}]")
+        real = ids != self.padding_idx  # (N, T)
+        lengths = real.sum(dim=1)  # (N,)
+        if (lengths == 0).any():
+            raise ValueError(f"every sentence needs at least one real word, got an empty one at row {int((lengths == 0).nonzero()[0])}")
+        return lengths
+
+    def states(self, ids: torch.Tensor) -> torch.Tensor:
+        """The hidden state after every word, ``(N, T, H)`` (states after padding are meaningless)."""
+        out, _ = self.rnn(self.embedding(ids))  # (N, T, E) -> (N, T, H)
+        return out
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Class scores read from the state after each sentence's last real word.
+
+        Args:
+            ids: Word indices, shape ``(N, T)``, right-padded with ``padding_idx``.
+
+        Returns:
+            Scores (logits), shape ``(N, C)``.
+        """
+        ids = ids.to(self.embedding.weight.device)
+        lengths = self.lengths(ids)  # (N,)
+        states = self.states(ids)  # (N, T, H)
+        last = states[torch.arange(len(ids), device=ids.device), lengths - 1]  # (N, H)
+        return self.head(last)  # (N, C)
+
+    def trace(self, ids: torch.Tensor) -> MemoryTrace:
+        """The state and the class scores after every word, to watch the Memory change its mind.
+
+        Args:
+            ids: Word indices, shape ``(N, T)`` or ``(T,)`` for one sentence.
+
+        Returns:
+            A [`MemoryTrace`][eyememory.models.memory.MemoryTrace] with a batch dimension.
+        """
+        check_tensor("ids", ids)
+        ids = ids if ids.dim() != 1 else ids.unsqueeze(0)  # (N, T)
+        ids = ids.to(self.embedding.weight.device)
+        lengths = self.lengths(ids)
+        states = self.states(ids)  # (N, T, H)
+        return MemoryTrace(states, self.head(states), lengths)  # logits (N, T, C)
+
+
+def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
+    """How strongly the last state still depends on each word: $\\lVert \\partial h_T / \\partial x_t \\rVert_F$ for every $t$.
+
+    $x_t$ is the embedding of word $t$ and $h_T$ the state after the last word. Training
+    moves the weights along these gradients, so where they are tiny the model cannot learn
+    from that word, however much it matters. For one sentence without padding.
+
+    Args:
+        model: A [`Memory`][eyememory.models.memory.Memory].
+        ids: One sentence's word indices, shape ``(T,)``.
+
+    Returns:
+        The Frobenius norm of the ``(H, E)`` Jacobian for each word, shape ``(T,)``, on the
+        model's device.
+
+    Examples:
+        >>> model = Memory(vocab_size=10, hidden_size=8, seed=0)
+        >>> norms = gradient_norms(model, torch.tensor([2, 3, 4, 5, 6, 7]))
+        >>> norms.shape, bool(norms[0] < norms[-1])  # the newest word weighs most
+        (torch.Size([6]), True)
+    """
+    check_rank("ids", ids, (1,), "(T,)")
+    if (ids == model.padding_idx).any():
+        raise ValueError("ids must be one sentence without padding, got padding indices")
+    ids = ids.to(model.embedding.weight.device)
+    x = model.embedding(ids.unsqueeze(0)).detach().requires_grad_(True)  # (1, T, E)
+    out, _ = model.rnn(x)  # (1, T, H)
+    last = out[0, -1]  # (H,)
+    squares = torch.zeros(len(ids), dtype=x.dtype, device=x.device)
+    for unit in range(len(last)):  # one row of the Jacobian at a time
+        (grad,) = torch.autograd.grad(last[unit], x, retain_graph=True)  # (1, T, E)
+        squares += grad[0].pow(2).sum(dim=-1)
+    return squares.sqrt().detach()
+
+
+class NextStep(nn.Module):
+    """Reads a window of a series and predicts the next value: a recurrent layer and a linear read-out.
+
+    $$h_t = \\tanh(W_{ih}\\, x_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad \\hat x_{T+1} = w^\\top h_T + b$$
+
+    Args:
+        hidden_size: Size of the hidden state ``H``.
+        cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        seed: If given, the initial weights come from this seed.
+
+    Examples:
+        >>> model = NextStep(hidden_size=8, seed=0)
+        >>> windows = torch.randn(5, 20)  # 5 windows of 20 past values
+        >>> model(windows).shape
+        torch.Size([5])
+    """
+
+    def __init__(self, hidden_size: int = 16, cell: str = "rnn", seed: int | None = None) -> None:
+        super().__init__()
+        with seeded(seed):
+            self.rnn = recurrent_layer(cell, 1, hidden_size)
+            self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, windows: torch.Tensor) -> torch.Tensor:
+        """Predict the value after each window.
+
+        Args:
+            windows: Past values, shape ``(N, T)`` (or ``(N, T, 1)``).
+
+        Returns:
+            Predictions, shape ``(N,)``.
+        """
+        rank = check_rank("windows", windows, (2, 3), "(N, T) or (N, T, 1)")
+        if rank == 3:
+            check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
+        x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, 1)
+        x = x.to(self.head.weight.device)
+        out, _ = self.rnn(x)  # (N, T, H)
+        return self.head(out[:, -1]).squeeze(-1)  # (N,)

@@ -1,0 +1,117 @@
+r"""A digit read as a sequence, and a digit with its pixels shuffled: what each network relies on.
+
+An 8×8 digit is a grid, but nothing stops the Memory from reading it as a sequence: one
+row per step, top to bottom, eight numbers per step. [`RowMemory`][eyememory.models.rows.RowMemory]
+does that, with the recurrence of the Memory chapter:
+
+$$h_r = \tanh(W_{ih}\, x_r + b_{ih} + W_{hh}\, h_{r-1} + b_{hh}), \qquad \text{scores} = W_o\, h_H + b_o$$
+
+where $x_r$ is row $r$ of the image ($W$ pixels) and $h_H$ the state after the last row.
+
+[`shuffle_pixels`][eyememory.models.rows.shuffle_pixels] puts the pixels of every image in one
+fixed random order ([`pixel_order`][eyememory.models.rows.pixel_order]), the same for all images.
+Nothing is lost (the order can be undone), yet neighbours are no longer next to each other:
+a network that relies on neighbourhoods (the Eye) or on order (the Memory) loses its
+advantage, while a plain MLP, which never looked at either, cannot tell the difference.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .._validation import check_rank, check_size
+from ._building import recurrent_layer, seeded
+
+
+class RowMemory(nn.Module):
+    """The Memory reading an image row by row: a recurrent layer over the rows, then a linear read-out.
+
+    Args:
+        width: Pixels per row $W$, the numbers read at each step.
+        hidden_size: Size of the hidden state.
+        classes: Number of outputs.
+        cell: ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``; eyememory's own layers.
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
+
+    Examples:
+        >>> model = RowMemory(width=8, hidden_size=46, seed=0)
+        >>> model(torch.rand(5, 1, 8, 8)).shape  # (N, C=1, H, W): H steps of W pixels
+        torch.Size([5, 10])
+        >>> model.num_parameters()  # 8*46 + 46*46 + 2*46 for the recurrence, 46*10 + 10 for the read-out
+        3046
+        >>> model(torch.rand(5, 1, 20, 8)).shape  # taller images are just longer sequences
+        torch.Size([5, 10])
+    """
+
+    def __init__(self, width: int = 8, hidden_size: int = 46, classes: int = 10, cell: str = "rnn", seed: int | None = None) -> None:
+        super().__init__()
+        for name, value in (("width", width), ("hidden_size", hidden_size), ("classes", classes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        self.width = width
+        with seeded(seed):
+            self.rnn = recurrent_layer(cell, width, hidden_size)
+            self.head = nn.Linear(hidden_size, classes)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Scores ``(N, classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``, read top row first."""
+        rank = check_rank("images", images, (3, 4), "(N, 1, H, W) or (N, H, W)")
+        if rank == 4:
+            check_size("images", images.shape[1], 1, "channels (dim 1)")
+            images = images.squeeze(1)  # (N, H, W)
+        N, H, W = images.shape
+        check_size("images", W, self.width, "pixels per row (last dim)")
+        out, _ = self.rnn(images.to(self.head.weight.device))  # (N, H, hidden): the state after each row
+        return self.head(out[:, -1])  # (N, classes)
+
+    def num_parameters(self) -> int:
+        """How many numbers training adjusts."""
+        return sum(p.numel() for p in self.parameters())
+
+
+def pixel_order(size: int = 8, seed: int = 0) -> torch.Tensor:
+    """A fixed random order of the ``size × size`` pixels: a permutation of ``0 .. size² - 1``.
+
+    Examples:
+        >>> order = pixel_order(8, seed=0)
+        >>> order.shape, sorted(order.tolist()) == list(range(64))
+        (torch.Size([64]), True)
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a positive int, got {size!r}")
+    return torch.randperm(size * size, generator=torch.Generator().manual_seed(seed))
+
+
+def shuffle_pixels(images: torch.Tensor, order: torch.Tensor) -> torch.Tensor:
+    """Put the pixels of every image in the same fixed ``order``; the shape stays ``(..., H, W)``.
+
+    Pixel ``k`` of the result (counting row by row) is pixel ``order[k]`` of the input, so
+    ``shuffle_pixels(x, order.argsort())`` undoes ``shuffle_pixels(x, order)``.
+
+    Args:
+        images: Shape ``(..., H, W)``.
+        order: A permutation of ``0 .. H·W - 1``, shape ``(H·W,)``.
+
+    Returns:
+        Shape ``(..., H, W)``, the same numbers in new places.
+
+    Examples:
+        >>> x = torch.arange(4.0).reshape(1, 2, 2)
+        >>> shuffle_pixels(x, torch.tensor([3, 2, 1, 0])).tolist()
+        [[[3.0, 2.0], [1.0, 0.0]]]
+        >>> order = pixel_order(8)
+        >>> digits = torch.rand(5, 1, 8, 8)
+        >>> torch.equal(shuffle_pixels(shuffle_pixels(digits, order), order.argsort()), digits)
+        True
+    """
+    check_rank("order", order, (1,), "(H·W,)")
+    if images.dim() < 2:
+        raise ValueError(f"images must have at least 2 dimensions (..., H, W), got shape {tuple(images.shape)}")
+    *lead, H, W = images.shape
+    check_size("order", len(order), H * W, "length H·W")
+    if not torch.equal(order.sort().values.cpu(), torch.arange(H * W)):
+        raise ValueError(f"order must be a permutation of 0 .. {H * W - 1}, got {order.tolist()}")
+    flat = images.reshape(*lead, H * W)  # (..., H·W), row by row
+    return flat[..., order.to(images.device)].reshape(*lead, H, W)  # (..., H, W)

@@ -1,0 +1,31 @@
+"""The layers, from scratch: drop-ins for `torch.nn`, equal to it in outputs and gradients.
+
+Write ``import eyememory.nn as nn`` where you wrote ``import torch.nn as nn`` and the
+layers below are ours; `eyememory.nn.functional` holds the functional forms, as
+`torch.nn.functional` does. This package imports torch and the package's argument checks,
+nothing else of eyememory: the models are built on it, never the other way round.
+
+| Module | What it computes |
+| --- | --- |
+| [`conv`][eyememory.nn.conv] | Convolution in 2-D (the Eye) and 1-D (along a sequence), padding. |
+| [`pool`][eyememory.nn.pool] | Max pooling and global pooling. |
+| [`recurrence`][eyememory.nn.recurrence] | One step of the RNN, LSTM and GRU cells. |
+| [`rnn`][eyememory.nn.rnn] | The recurrent layers, looping the cells over time. |
+"""
+
+from . import functional
+from .conv import Conv1d, Conv2d
+from .pool import GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d
+from .rnn import GRU, LSTM, RNN
+
+__all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
+    "Conv1d",
+    "Conv2d",
+    "GlobalAvgPool2d",
+    "GlobalMaxPool2d",
+    "MaxPool2d",
+    "functional",
+]

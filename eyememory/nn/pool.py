@@ -1,0 +1,373 @@
+r"""Pooling: summarise each neighbourhood by its strongest (or average) response.
+
+Max pooling slides a $k_h \times k_w$ window like a convolution, but instead of matching
+a pattern it keeps the largest value under the window:
+
+$$Y[n, c, i, j] = \max_{0 \le m < k_h,\ 0 \le l < k_w} X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
+
+where the padding is $-\infty$, so it never wins. A feature found one pixel to the side
+often lands in the same window, which is how pooling buys a little tolerance to shifts.
+*Global* pooling takes the window as large as the whole map: one number per channel,
+wherever in the image the feature was.
+
+Everything here has torch's signature, rules and gradients: the gradient of a maximum
+goes to the one input that won, the first in reading order when several tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+from torch import nn
+
+from .._validation import check_rank, pair
+
+IntPair = int | tuple[int, int]
+
+
+
+
+def pool_output_size(
+    size: int,
+    kernel_size: int,
+    stride: int,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int:
+    r"""Number of window positions along one axis, with torch's rounding rule.
+
+    $$H_{\mathrm{out}} = \left\lfloor \frac{H + 2p - d(k-1) - 1}{s} \right\rfloor + 1$$
+
+    With ``ceil_mode`` the division rounds up instead, so that a last, partial window
+    covers leftover pixels; but a window must start inside the input or its left
+    padding, so one that would start in the right padding is dropped.
+
+    Examples:
+        >>> pool_output_size(5, 2, 2)  # the fifth pixel is left out
+        2
+        >>> pool_output_size(5, 2, 2, ceil_mode=True)  # a partial third window covers it
+        3
+        >>> pool_output_size(4, 2, 2, padding=1, ceil_mode=True)  # a fourth would start in the padding
+        3
+    """
+    out = (
+        size + 2 * padding - dilation * (kernel_size - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    ) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+@dataclass(frozen=True)
+class PoolGeometry:
+    """Sizes and steps of one pooling call: kernel, stride, padding, dilation and output size."""
+
+    batched: bool
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    out_size: tuple[int, int]
+
+
+def pool_geometry(
+    input: torch.Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+) -> PoolGeometry:
+    """Check pooling arguments as torch does, raising ``ValueError`` with expected vs got.
+
+    Rules: a 3-D or 4-D floating-point input with non-empty planes; positive kernel, stride
+    and dilation; padding at most half the kernel (``p <= k // 2``); at least one window.
+    """
+    rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
+    if not input.dtype.is_floating_point:
+        raise ValueError(f"input must hold floating-point numbers, got dtype {input.dtype}")
+    C, H, W = input.shape[-3:]
+    if C == 0 or H == 0 or W == 0:
+        raise ValueError(
+            f"input must have non-empty channels, height and width, got shape {tuple(input.shape)}"
+        )
+    kernel = pair("kernel_size", kernel_size)
+    stride = (
+        kernel
+        if stride is None or (isinstance(stride, Sequence) and len(stride) == 0)
+        else pair("stride", stride)
+    )
+    padding, dilation = pair("padding", padding, least=0), pair("dilation", dilation)
+    for name, value in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
+        if min(value) < 1:
+            raise ValueError(f"{name} must be positive, got {value}")
+    if min(padding) < 0 or padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(
+            f"padding must be between 0 and half the kernel size ({kernel[0] // 2}, {kernel[1] // 2}), got {padding}"
+        )
+    out_size = (
+        pool_output_size(H, kernel[0], stride[0], padding[0], dilation[0], ceil_mode),
+        pool_output_size(W, kernel[1], stride[1], padding[1], dilation[1], ceil_mode),
+    )
+    if min(out_size) < 1:
+        span = (dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1)
+        raise ValueError(
+            f"the pooling window (spanning {span[0]}×{span[1]}) must fit in the padded input, "
+            f"got input {H}×{W} with padding {padding}, which leaves an output of {out_size[0]}×{out_size[1]}"
+        )
+    return PoolGeometry(rank == 4, kernel, stride, padding, dilation, out_size)
+
+
+def max_pool2d(
+    input: torch.Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """2-D max pooling, a drop-in for ``torch.nn.functional.max_pool2d``.
+
+    Args:
+        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: Window size, an int or ``(kH, kW)``.
+        stride: Step between windows; defaults to ``kernel_size``.
+        padding: Implicit $-\\infty$ on each side, at most half the kernel.
+        dilation: Spacing between the window's taps.
+        ceil_mode: Round the number of windows up (see
+            [`pool_output_size`][eyememory.nn.pool.pool_output_size]).
+        return_indices: Also return where each maximum came from, as a flat index into
+            the $H \\times W$ input plane (what ``torch.nn.MaxUnpool2d`` expects).
+            A window that covers no input pixel at all (possible only with dilation)
+            gives $-\\infty$ as in torch, but its index is not torch's (torch's points at
+            an unrelated pixel).
+
+    Returns:
+        Shape ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``; with ``return_indices``,
+        the pair ``(values, indices)``.
+
+    Examples:
+        >>> x = torch.randn(2, 3, 8, 8)
+        >>> max_pool2d(x, 2).shape
+        torch.Size([2, 3, 4, 4])
+        >>> torch.equal(max_pool2d(x, 3, 2, 1), torch.nn.functional.max_pool2d(x, 3, 2, 1))
+        True
+    """
+    g = pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
+    x = input if g.batched else input.unsqueeze(0)  # (N, C, H, W)
+    N, C, H, W = x.shape
+    (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
+    # Pad with -inf, as far as the last window reaches (ceil mode may reach past the padding).
+    H_pad = max((H_out - 1) * g.stride[0] + g.dilation[0] * (kH - 1) + 1, H + ph)
+    W_pad = max((W_out - 1) * g.stride[1] + g.dilation[1] * (kW - 1) + 1, W + pw)
+    if (H_pad, W_pad) == (H, W):
+        padded = x.contiguous()
+    else:
+        padded = x.new_full((N, C, H_pad, W_pad), float("-inf"))  # (N, C, H_pad, W_pad)
+        padded[:, :, ph : ph + H, pw : pw + W] = x
+    (sh, sw), (dh, dw) = g.stride, g.dilation
+    index = _window_index(g, W_pad, x.device)  # (H_out * W_out, kH * kW): flat index of every tap
+    with torch.no_grad():  # which tap wins, visiting the taps in reading order
+        for t in range(kH * kW):
+            m, l = divmod(t, kW)  # noqa: E741 (the equation's letter)
+            rows = slice(m * dh, m * dh + sh * (H_out - 1) + 1, sh)
+            cols = slice(l * dw, l * dw + sw * (W_out - 1) + 1, sw)
+            value = padded[:, :, rows, cols]  # (N, C, H_out, W_out): tap t of every window
+            if t == 0:
+                best, tap = (
+                    value.clone(),
+                    torch.zeros(value.shape, dtype=torch.long, device=x.device),
+                )
+                continue
+            # torch's rule: a strictly larger value (or a NaN) takes over, so a tie keeps the first
+            better = (value > best) | value.isnan()
+            best = torch.maximum(best, value)
+            tap.masked_fill_(better, t)
+        best, tap = best.reshape(N, C, H_out * W_out), tap.reshape(N, C, H_out * W_out)
+        if bool(
+            (best == float("-inf")).any()
+        ):  # nothing beats -inf: like torch, take the first input pixel
+            tap = torch.where(best == float("-inf"), _first_inside(g, H, W, x.device), tap)
+        first_tap = torch.arange(H_out * W_out, device=x.device) * (
+            kH * kW
+        )  # where each window's row starts
+        winner = index.reshape(-1)[
+            first_tap + tap
+        ]  # (N, C, H_out * W_out): flat index of each winner
+    # Gather the winners: the gradient flows back to exactly those pixels.
+    out = padded.flatten(2).gather(2, winner).reshape(N, C, H_out, W_out)  # (N, C, H_out, W_out)
+    if not g.batched:
+        out = out.squeeze(0)
+    if return_indices:
+        rows, cols = winner // W_pad - ph, winner % W_pad - pw
+        indices = (rows * W + cols).reshape(
+            N, C, H_out, W_out
+        )  # flat index into the unpadded H x W plane
+        return out, indices if g.batched else indices.squeeze(0)
+    return out
+
+
+
+
+@lru_cache(maxsize=64)
+def _window_index(g: PoolGeometry, W_pad: int, device: torch.device) -> torch.Tensor:
+    """Flat index ``row * W_pad + col`` of tap ``(m, l)`` of window ``(i, j)``: ``(H_out*W_out, kH*kW)``."""
+    (kH, kW), (sh, sw), (dh, dw), (H_out, W_out) = g.kernel, g.stride, g.dilation, g.out_size
+    window = (
+        torch.arange(H_out).reshape(H_out, 1) * sh * W_pad
+        + torch.arange(W_out).reshape(1, W_out) * sw
+    )
+    tap = torch.arange(kH).reshape(kH, 1) * dh * W_pad + torch.arange(kW).reshape(1, kW) * dw
+    return (window.reshape(-1, 1) + tap.reshape(1, -1)).to(device)
+
+
+def _first_inside(g: PoolGeometry, H: int, W: int, device: torch.device) -> torch.Tensor:
+    """For each window, its first tap that lands on the input (0 when none does): ``(H_out*W_out,)``."""
+    (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
+    rows = (
+        torch.arange(H_out).reshape(H_out, 1) * g.stride[0]
+        - ph
+        + torch.arange(kH).reshape(1, kH) * g.dilation[0]
+    )
+    cols = (
+        torch.arange(W_out).reshape(W_out, 1) * g.stride[1]
+        - pw
+        + torch.arange(kW).reshape(1, kW) * g.dilation[1]
+    )
+    inside = ((rows >= 0) & (rows < H)).reshape(H_out, 1, kH, 1) & (
+        (cols >= 0) & (cols < W)
+    ).reshape(1, W_out, 1, kW)
+    return inside.reshape(H_out * W_out, kH * kW).to(torch.uint8).argmax(dim=-1).to(device)
+
+
+class MaxPool2d(nn.Module):
+    """A drop-in for `torch.nn.MaxPool2d`, computed by [`max_pool2d`][eyememory.nn.pool.max_pool2d].
+
+    Args:
+        kernel_size: Window size.
+        stride: Step; defaults to ``kernel_size``.
+        padding: Implicit $-\\infty$ padding, at most half the kernel.
+        dilation: Spacing between taps.
+        return_indices: Also return the argmax indices.
+        ceil_mode: Round the number of windows up.
+
+    Examples:
+        >>> pool = MaxPool2d(2)
+        >>> pool(torch.randn(1, 16, 8, 8)).shape
+        torch.Size([1, 16, 4, 4])
+    """
+
+    def __init__(
+        self,
+        kernel_size: IntPair,
+        stride: IntPair | None = None,
+        padding: IntPair = 0,
+        dilation: IntPair = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """Pool ``input`` of shape ``(N, C, H, W)`` or ``(C, H, W)``."""
+        return max_pool2d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+def _check_maps(input: torch.Tensor) -> None:
+    check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
+    if input.shape[-1] == 0 or input.shape[-2] == 0:
+        raise ValueError(
+            f"input must have a non-empty height and width, got shape {tuple(input.shape)}"
+        )
+
+
+def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
+    r"""The strongest response of each channel, wherever it is: $Y[n, c] = \max_{i, j} X[n, c, i, j]$.
+
+    Same result and gradient as ``torch.nn.functional.adaptive_max_pool2d(input, 1)``.
+
+    Args:
+        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Returns:
+        Shape ``(N, C, 1, 1)`` or ``(C, 1, 1)``.
+
+    Examples:
+        >>> x = torch.randn(2, 32, 4, 4)
+        >>> global_max_pool2d(x).shape
+        torch.Size([2, 32, 1, 1])
+        >>> torch.equal(global_max_pool2d(x), torch.nn.functional.adaptive_max_pool2d(x, 1))
+        True
+    """
+    _check_maps(input)
+    # max with indices: the gradient goes to the first winner only, as in torch.
+    return input.flatten(-2).max(dim=-1, keepdim=True).values.unsqueeze(-1)  # (N, C, 1, 1)
+
+
+def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
+    r"""The mean response of each channel: $Y[n, c] = \frac{1}{HW}\sum_{i, j} X[n, c, i, j]$.
+
+    Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``.
+
+    Args:
+        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    Returns:
+        Shape ``(N, C, 1, 1)`` or ``(C, 1, 1)``.
+
+    Examples:
+        >>> x = torch.randn(2, 32, 4, 4)
+        >>> torch.allclose(global_avg_pool2d(x), torch.nn.functional.adaptive_avg_pool2d(x, 1))
+        True
+    """
+    _check_maps(input)
+    return input.mean(dim=(-2, -1), keepdim=True)  # (N, C, 1, 1)
+
+
+class GlobalMaxPool2d(nn.Module):
+    """A drop-in for `torch.nn.AdaptiveMaxPool2d(1)`: one maximum per channel.
+
+    Examples:
+        >>> GlobalMaxPool2d()(torch.randn(2, 32, 4, 4)).shape
+        torch.Size([2, 32, 1, 1])
+    """
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
+        return global_max_pool2d(input)
+
+
+class GlobalAvgPool2d(nn.Module):
+    """A drop-in for `torch.nn.AdaptiveAvgPool2d(1)`: one mean per channel.
+
+    Examples:
+        >>> GlobalAvgPool2d()(torch.randn(2, 32, 4, 4)).shape
+        torch.Size([2, 32, 1, 1])
+    """
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
+        return global_avg_pool2d(input)
