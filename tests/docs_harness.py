@@ -181,6 +181,7 @@ def _teardown_page(namespace: dict) -> None:
 def _setup_docstrings(namespace: dict) -> None:
     import torch
 
+    os.environ["EYEMEMORY_FIGURES"] = str(figures_folder())
     torch.manual_seed(0)
 
 
