@@ -22,7 +22,8 @@ DOCS = ROOT / "docs"
 
 def pages_with_figures() -> list[Path]:
     """The pages that call ``save_figure``."""
-    return [p for p in sorted(DOCS.rglob("*.md")) if "save_figure(" in p.read_text(encoding="utf-8")]
+    pages = sorted(DOCS.rglob("*.md"))
+    return [page for page in pages if "save_figure(" in page.read_text(encoding="utf-8")]
 
 
 def main(names: list[str]) -> int:
