@@ -1,8 +1,23 @@
 """The harness that runs the site's code: every ``python`` block of every page, and every
 ``>>>`` example in the package's docstrings, through Sybil.
 
-It also lists every fence of a page, so that a test can fail on any Python-looking block
-that Sybil would skip without a word (a ``py`` label, ``python title="x.py"``, ...).
+A page may also hide a check from the reader in an HTML comment, in Sybil's syntax::
+
+    <!-- invisible-code-block: python
+    assert abs(accuracy - 0.98) < 0.02
+    -->
+
+It runs in the page's namespace, in order, like a visible block; the site strips it
+(``mkdocs_hooks/results.py``).
+
+It also lists every fence and every hidden block of a page, so that a test can fail on any
+Python-looking block that Sybil would skip without a word (a ``py`` label,
+``python title="x.py"``, ``<!-- invisible-code-block: py``, ...).
+
+Every page runs the same way, so that pages need no set-up lines of their own: one torch
+thread (restored afterwards), ``torch.manual_seed(0)`` first, and figures written to a
+temporary folder, never to the committed ``docs/assets/figures`` (``python -m tools.figures``
+refreshes those).
 
 Blocks may include real package source with pymdownx.snippets
 (``--8<-- "eyememory/nn/conv.py:conv2d"``). The harness expands them with the same extension
@@ -12,10 +27,13 @@ runs.
 
 from __future__ import annotations
 
+import atexit
 import doctest
 import importlib
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +50,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "assets" / "figures"
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# Set (to anything but "") by ``python -m tools.figures`` alone: then, and only then, pages
+# write their figures into docs/assets/figures.
+REFRESH_FIGURES = "EYEMEMORY_REFRESH_FIGURES"
 
 # Labels that mean "this is Python" to a reader, to Pygments, or to a Markdown renderer.
 PYTHON_LABELS = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3", "pyi", "python-console"}
-SNIPPET_LINE = re.compile(r'^\s*-{2,}8<-{2,}\s+"(?P<target>[^"]+)"\s*$', re.M)
+SNIPPET_LINE = re.compile(r'^\s*-{2,}8<-{2,}\s+"(?P<target>[^"]+)"\s*$', re.MULTILINE)
+# The one spelling of a hidden block that the pages use (Sybil accepts a few more).
+HIDDEN_HEADER = "invisible-code-block: python"
+HTML_COMMENT = re.compile(r"<!--(?P<body>.*?)(?P<close>-->|\Z)", re.DOTALL)
+CODE_DIRECTIVE = re.compile(r"^-*\s*;?\s*(?:invisible[\s_-]*)?code[\s_-]*block", re.IGNORECASE)
+# Lines a reader (or a hidden comment) would take for Python.
+PYTHON_LOOKING = re.compile(r"^\s*(>>>|import \w|from [\w.]+ import |assert\b)", re.MULTILINE)
 SKIP_DIRECTIVE = re.compile(r"<!--\s*skip:\s*(?P<action>\w+)(?P<reason>[^>]*?)\s*-->")
 
 
@@ -113,18 +140,48 @@ class SnippetAwarePythonParser(PythonCodeBlockParser):
             yield region
 
 
+_session_figures: Path | None = None
+
+
+def figures_folder() -> Path:
+    """Where pages and notebooks run by the harness save figures.
+
+    ``docs/assets/figures`` under ``python -m tools.figures``; otherwise one temporary folder
+    per session, removed at exit, so that tests never rewrite committed files.
+    """
+    global _session_figures
+    if os.environ.get(REFRESH_FIGURES):
+        return FIGURES
+    if _session_figures is None:
+        _session_figures = Path(tempfile.mkdtemp(prefix="eyememory-figures-"))
+        atexit.register(shutil.rmtree, _session_figures, ignore_errors=True)
+    return _session_figures
+
+
 def _setup_page(namespace: dict) -> None:
-    """Every page starts from the same seed, draws figures off-screen into docs/assets/figures."""
+    """Every page starts from seed 0 on one torch thread, with figures saved off to the side."""
     import torch
 
-    os.environ["EYEMEMORY_FIGURES"] = str(FIGURES)
-    torch.manual_seed(0)
+    os.environ["EYEMEMORY_FIGURES"] = str(figures_folder())
     namespace["__name__"] = "__page__"
+    namespace["__threads_before__"] = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models train fastest, and steadiest, on one thread
+    torch.manual_seed(0)
+
+
+def _teardown_page(namespace: dict) -> None:
+    """Leave torch's thread count as the page found it."""
+    import torch
+
+    threads = namespace.pop("__threads_before__", None)
+    if threads is not None:
+        torch.set_num_threads(threads)
 
 
 def _setup_docstrings(namespace: dict) -> None:
     import torch
 
+    os.environ["EYEMEMORY_FIGURES"] = str(figures_folder())
     torch.manual_seed(0)
 
 
@@ -133,6 +190,7 @@ DOCS_SYBIL = Sybil(
     path=str(DOCS),
     patterns=["*.md", "**/*.md"],
     setup=_setup_page,
+    teardown=_teardown_page,
     name="docs",
 )
 
@@ -176,6 +234,44 @@ def fences(path: Path) -> list[Fence]:
     for region in _FENCE_LEXER(document):
         line = text.count("\n", 0, region.start) + 1
         found.append(Fence(path, line, region.start, region.end, region.lexemes["info"].strip(), str(region.lexemes["source"])))
+    return found
+
+
+@dataclass(frozen=True)
+class HiddenBlock:
+    """An HTML comment of a page, outside fences, that holds code or names a code directive."""
+
+    path: Path
+    line: int
+    start: int
+    end: int
+    header: str
+    source: str
+    closed: bool
+
+    def __str__(self) -> str:
+        where = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path
+        return f"{where}:{self.line}: <!-- {self.header}"
+
+
+def hidden_blocks(path: Path) -> list[HiddenBlock]:
+    """Every HTML comment outside fences that is, or looks meant to be, a hidden code block."""
+    text = path.read_text(encoding="utf-8")
+    fenced = [(f.start, f.end) for f in fences(path)]
+    found = []
+    for match in HTML_COMMENT.finditer(text):
+        if any(start <= match.start() < end for start, end in fenced):
+            continue
+        header, _, source = match["body"].partition("\n")
+        if not (CODE_DIRECTIVE.match(header) or PYTHON_LOOKING.search(match["body"])):
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        found.append(
+            HiddenBlock(
+                path, text.count("\n", 0, match.start()) + 1, line_start, match.end(),
+                header.strip(), source, bool(match["close"]),
+            )
+        )
     return found
 
 

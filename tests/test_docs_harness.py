@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
@@ -11,12 +10,17 @@ import pytest
 from tests.docs_harness import (
     DOCS,
     DOCS_SYBIL,
+    FIGURES,
+    HIDDEN_HEADER,
     PACKAGE_SYBIL,
     PYTHON_LABELS,
+    PYTHON_LOOKING,
+    ROOT,
     SNIPPET_LINE,
     collected_starts,
     expand_snippets,
     fences,
+    hidden_blocks,
     markdown_pages,
     skip_directives,
     snippet_targets,
@@ -24,12 +28,30 @@ from tests.docs_harness import (
 
 PAGES = markdown_pages()
 PAGE_IDS = [str(p.relative_to(DOCS)) for p in PAGES]
-PYTHON_LOOKING = re.compile(r"^\s*(>>>|import \w|from [\w.]+ import )", re.M)
+
+
+def hidden_block_problems(path: Path) -> list[str]:
+    """Every hidden code block of a page that Sybil would not run, or not run as written."""
+    problems = []
+    blocks = hidden_blocks(path)
+    for block in blocks:
+        if not block.closed:
+            problems.append(f"{block}: the comment is never closed with -->")
+        elif block.header != HIDDEN_HEADER:
+            problems.append(f"{block}: a hidden block opens exactly `<!-- {HIDDEN_HEADER}`")
+    if problems:
+        return problems  # Sybil cannot parse the page until they are fixed
+    starts = collected_starts(path)
+    return [
+        f"{block}: Sybil does not collect this hidden block"
+        for block in blocks
+        if not any(block.start <= s < block.end for s in starts)
+    ]
 
 
 def python_looking_problems(path: Path) -> list[str]:
-    """Every fence of a page that Python readers would take for Python but Sybil would not run."""
-    problems = []
+    """Every block of a page that Python readers would take for Python but Sybil would not run."""
+    problems = hidden_block_problems(path)
     for fence in fences(path):
         if not fence.label:
             problems.append(f"{fence}: a fence needs a language label (```python, ```text, ...)")
@@ -86,10 +108,16 @@ def write_page(tmp_path: Path, body: str) -> Path:
     return page
 
 
-def run_page(page: Path) -> None:
+def run_page(page: Path) -> dict:
+    """Run a page as the suite does (set-up, every block, tear-down); return its namespace."""
     document = DOCS_SYBIL.parse(page)
-    for example in document.examples():
-        example.evaluate()
+    DOCS_SYBIL.setup(document.namespace)
+    try:
+        for example in document.examples():
+            example.evaluate()
+    finally:
+        DOCS_SYBIL.teardown(document.namespace)
+    return document.namespace
 
 
 def test_a_failing_block_fails(tmp_path: Path) -> None:
@@ -180,3 +208,140 @@ def test_a_failing_docstring_example_fails(tmp_path: Path, monkeypatch: pytest.M
     assert len(examples) == 1
     with pytest.raises(Exception, match="Expected"):
         examples[0].evaluate()
+
+
+def test_hidden_blocks_run_in_order_in_the_page_namespace(tmp_path: Path) -> None:
+    page = write_page(tmp_path, """
+        ```python
+        x = 1
+        ```
+
+        <!-- invisible-code-block: python
+        assert x == 1
+        x = 2
+        -->
+
+        !!! note
+
+            <!-- invisible-code-block: python
+            x += 1
+            -->
+
+        ```python
+        y = x * 10
+        ```
+    """)
+    assert len(collected_starts(page)) == 4
+    assert python_looking_problems(page) == []
+    assert run_page(page)["y"] == 30
+
+
+def test_a_failing_hidden_block_fails(tmp_path: Path) -> None:
+    page = write_page(tmp_path, """
+        <!-- invisible-code-block: python
+        assert 1 + 1 == 3, "hidden check"
+        -->
+    """)
+    with pytest.raises(AssertionError, match="hidden check"):
+        run_page(page)
+
+
+def test_hidden_blocks_expand_snippets(tmp_path: Path) -> None:
+    page = write_page(tmp_path, """
+        <!-- invisible-code-block: python
+        --8<-- "eyememory/models/article.py"
+        -->
+    """)
+    run_page(page)  # a snippet line left as it is would fail: a minus applied to a string
+    page = write_page(tmp_path, """
+        <!-- invisible-code-block: python
+        --8<-- "eyememory/missing_module.py"
+        -->
+    """)
+    with pytest.raises(Exception, match="missing_module"):
+        run_page(page)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<!-- invisible-code-block: py",
+        "<!-- invisible-code-block: python3",
+        "<!-- invisible-code-block: Python",
+        "<!-- invisible-code-block python",
+        "<!-- invisible-code-block:python",
+        "<!-- invisible-code-block: python  ",
+        "<!-- invisible code block: python",
+        "<!-- invisible-codeblock: python",
+        "<!-- code-block: python",
+        "<!-- hidden check",
+    ],
+)
+def test_a_misspelt_hidden_block_is_reported(tmp_path: Path, opening: str) -> None:
+    page = write_page(tmp_path, "Text.\n\n" + opening + "\nassert 1 + 1 == 2\n-->\n")
+    assert len(python_looking_problems(page)) == 1, python_looking_problems(page)
+
+
+def test_an_unclosed_hidden_block_is_reported(tmp_path: Path) -> None:
+    page = write_page(tmp_path, "Text.\n\n<!-- invisible-code-block: python\nassert True\n")
+    (problem,) = python_looking_problems(page)
+    assert problem.endswith("the comment is never closed with -->")
+
+
+def test_comments_that_are_not_code_are_left_alone(tmp_path: Path) -> None:
+    page = write_page(tmp_path, """
+        <!-- glossary -->
+
+        <!-- skip: next "needs a GPU" -->
+
+        ```markdown
+        <!-- invisible-code-block: py
+        shown as an example of the syntax, inside a fence
+        -->
+        ```
+    """)
+    assert hidden_blocks(page) == []
+
+
+def test_every_page_runs_on_one_thread_from_seed_zero(tmp_path: Path) -> None:
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        page = write_page(tmp_path, """
+            ```python
+            import os
+            import torch
+
+            threads = torch.get_num_threads()
+            first = torch.rand(3)
+            figures = os.environ["EYEMEMORY_FIGURES"]
+            ```
+        """)
+        namespace = run_page(page)
+        assert torch.get_num_threads() == 2, "the page did not give back the threads it found"
+    finally:
+        torch.set_num_threads(threads)
+    assert namespace["threads"] == 1
+    torch.manual_seed(0)
+    assert torch.equal(namespace["first"], torch.rand(3))
+    assert not Path(namespace["figures"]).resolve().is_relative_to(ROOT)
+
+
+def test_figures_saved_by_a_page_land_outside_the_repository(tmp_path: Path) -> None:
+    page = write_page(tmp_path, """
+        ```python
+        import matplotlib.pyplot as plt
+        from eyememory.plotting import save_figure, style
+
+        with style():
+            fig, ax = plt.subplots()
+            ax.plot([0, 1], [1, 0])
+            written = save_figure(fig, "harness-test-figure")
+        ```
+    """)
+    written = run_page(page)["written"]
+    assert written.is_file()
+    assert not written.resolve().is_relative_to(ROOT)
+    assert not (FIGURES / "harness-test-figure.svg").exists()
