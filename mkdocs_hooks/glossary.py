@@ -155,7 +155,8 @@ def read_concepts(path: Path = CONCEPTS) -> list[Concept]:
         if match is None:
             raise ValueError(f"{path.name}: cannot read concept entry {block!r}")
         definition = " ".join(match["definition"].split())
-        concept = Concept(match["name"], definition, _listed(match["also"]), _listed(match["unlike"]))
+        also, unlike = _listed(match["also"]), _listed(match["unlike"])
+        concept = Concept(match["name"], definition, also, unlike)
         for form in concept.forms + concept.other_senses:
             if form in owner:
                 raise ValueError(
