@@ -188,7 +188,7 @@ def concepts_section(concepts: list[Concept]) -> str:
     """The Glossary's concepts as a Markdown definition list, alphabetical, each term with
     its anchor (attr_list)."""
     entries = [
-        f"{c.name} {{ #{c.anchor} }}\n:   {c.definition}"
+        f"**{c.name}** {{ #{c.anchor} }}\n:   {c.definition}"
         for c in sorted(concepts, key=lambda c: c.name.lower())
     ]
     return "\n\n".join(entries)
