@@ -125,7 +125,7 @@ def test_the_two_lost_equations_are_on_the_site(built_site: BuiltSite) -> None:
 # --- Glossary --------------------------------------------------------------------------
 
 # Words in capitals that are names, not short forms to explain.
-NOT_ABBREVIATIONS = {"MIT", "README", "I", "OK", "GitHub"}
+NOT_ABBREVIATIONS = {"MIT", "README", "I", "OK", "GitHub", "LeCun"}
 SHORT_FORM = re.compile(r"\b(?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{1,5}\b")
 
 
