@@ -30,8 +30,10 @@ from benchmarks._machine import describe
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "serve.json"
 CHAPTER = "eye.md"  # the longest chapter, with code, math, figures and an explorer
-# The README's command (mkdocs.yml's hooks cache what an edit leaves unchanged), and MkDocs'
-# plain full rebuild of every page, for comparison.
+# The command the README gives authors: only the edited page is rebuilt (``--dirty``; MkDocs
+# warns that such a build is partial, so strict mode, which would stop at that warning, is
+# off: ``mkdocs build --strict`` in CI stays the check). Then MkDocs' full rebuild of every
+# page, for comparison (the hooks' caches spare it the notebooks and unchanged formulas).
 COMMANDS = {
     "serve --dirty --no-strict": ["serve", "--dirty", "--no-strict"],
     "serve": ["serve"],
