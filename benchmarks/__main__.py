@@ -5,6 +5,7 @@
     python -m benchmarks conv rnn         # some of them
     python -m benchmarks --no-lighthouse  # the site's measures without Lighthouse
     python -m benchmarks suite            # the whole test suite's time (not run by default)
+    python -m benchmarks serve            # seconds from saving a chapter to mkdocs serve showing it
 
 Each benchmark runs in its own process, one after the other, so that they do not compete
 for the processor. Ratios measured within one run are the headline; absolute times
@@ -24,8 +25,9 @@ BENCHMARKS = {
     "training": "time to accuracy for the Eye and the Memory, our layers against PyTorch's",
     "site": "build time, page weight and Lighthouse scores of the site, and of its pages with Material's script",
     "suite": "the whole test suite's time, run as CI runs it (minutes; only when named)",
+    "serve": "seconds from saving a chapter to mkdocs serve showing it (a few minutes)",
 }
-DEFAULT = ["conv", "rnn", "training", "site"]  # what runs with no names
+DEFAULT = ["conv", "rnn", "training", "site", "serve"]  # what runs with no names
 
 
 def main() -> None:

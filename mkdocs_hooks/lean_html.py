@@ -31,6 +31,7 @@ import base64
 import re
 import struct
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -46,13 +47,16 @@ def unwrap_plain_tokens(html: str) -> str:
     return PLAIN_TOKEN.sub(r"\1", html)
 
 
-CODE_BLOCK = re.compile(r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code>")
+CODE_BLOCK = re.compile(r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code>(?P<first>(?:(?!</code>)[^\n])*)")
+TAG = re.compile(r"<[^>]+>")
 
 
 def add_copy_buttons(html: str) -> str:
     """Give every ``<pre><code>`` block Material's copy button, named "Code block N tools".
 
-    The button names its ``<code>`` by an id, which the site's script copies from.
+    The button names its ``<code>`` by an id, which the site's script copies from. The block
+    also carries its first line's length in characters (``--first-line``), from which the
+    stylesheet starts that line below the button when it would reach under it.
     """
     count = 0
 
@@ -65,7 +69,11 @@ def add_copy_buttons(html: str) -> str:
             f'<button class="md-code__button" title="Copy to clipboard" '
             f'data-clipboard-target="#{target}" data-md-type="copy"></button></nav>'
         )
-        return f'<pre{match["attrs"]}>{match["lead"]}{button}<code id="{target}">'
+        first_line = len(unescape(TAG.sub("", match["first"])).expandtabs(4))
+        return (
+            f'<pre{match["attrs"]} style="--first-line: {first_line}">{match["lead"]}{button}'
+            f'<code id="{target}">{match["first"]}'
+        )
 
     return CODE_BLOCK.sub(replace, html)
 

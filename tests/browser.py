@@ -203,8 +203,12 @@ class Reader:
         return self.visit
 
 
-def make_reader(browser, url: str, root: Path, color_scheme: str) -> Reader:
-    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # a phone held upright, in CSS pixels
+
+
+def make_reader(browser, url: str, root: Path, color_scheme: str, viewport: dict = DESKTOP) -> Reader:
+    context = browser.new_context(color_scheme=color_scheme, viewport=viewport)
     context.add_init_script(path=str(axe_script()))
     page = context.new_page()
     reader = Reader(url, root, page)
@@ -228,3 +232,58 @@ def screenshot(page, name: str, element: str | None = None) -> None:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         target = page.locator(element).first if element else page
         target.screenshot(path=f"{SCREENSHOTS}/{name}.png", **({} if element else {"full_page": True}))
+
+
+# What a reader of a narrow or wide screen must never meet, in one pass over a page: the page
+# scrolling sideways; a table running past the screen's edge outside a scroll container with
+# a visible cue (the shadow of extra.css); a display formula wider than its box unless at the
+# smallest size allowed (--math-min) and in a scroll container; a copy button over the first
+# line of code; anything in an explorer wider than the content column.
+LAYOUT = """() => {
+  const problems = {page: [], tables: [], formulas: [], copy: [], explorers: []};
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) problems.page.push(`scrolls sideways by ${root.scrollWidth - root.clientWidth} px`);
+  const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const cued = (e) => getComputedStyle(e).backgroundImage.includes("gradient");
+  const text = (e) => e.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
+  for (const table of document.querySelectorAll("article table")) {
+    const box = table.getBoundingClientRect();
+    if (box.left >= 0 && box.right <= root.clientWidth + 0.5) continue;
+    let scroller = table.parentElement;
+    while (scroller && !scrolls(scroller)) scroller = scroller.parentElement;
+    const frame = scroller && scroller.getBoundingClientRect();
+    if (!scroller || frame.right > root.clientWidth + 0.5 || !cued(scroller))
+      problems.tables.push(`${text(table)}: ${Math.round(box.right - root.clientWidth)} px past the edge`);
+  }
+  for (const math of document.querySelectorAll("article math[display=block]")) {
+    const box = math.parentElement, style = getComputedStyle(math);
+    const size = parseFloat(style.fontSize), least = parseFloat(getComputedStyle(box).getPropertyValue("--math-min"));
+    const hidden = box.scrollWidth - box.clientWidth;
+    if (size < least - 0.01) problems.formulas.push(`${text(math)}: ${size} px, below ${least} px`);
+    if (hidden > 0.5 && !(scrolls(box) && cued(box) && size <= least + 0.01))
+      problems.formulas.push(`${text(math)}: ${hidden} px hidden at ${size} px`);
+  }
+  for (const pre of document.querySelectorAll("article pre")) {
+    const nav = pre.querySelector(".md-code__nav"), code = pre.querySelector("code");
+    if (!nav || !code || !pre.checkVisibility()) continue;
+    const button = nav.getBoundingClientRect(), range = document.createRange();
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const end = node.data.indexOf("\\n");
+      range.selectNodeContents(node);
+      if (end >= 0) range.setEnd(node, end);
+      const over = [...range.getClientRects()].some((r) => r.width > 0 && r.left < button.right && r.right > button.left && r.top < button.bottom && r.bottom > button.top);
+      if (over) { problems.copy.push(text(code)); break; }
+      if (end >= 0) break;
+    }
+  }
+  const column = document.querySelector("article").getBoundingClientRect();
+  for (const explorer of document.querySelectorAll("[data-explorer]")) {
+    for (const e of [explorer, ...explorer.querySelectorAll("*")]) {
+      const box = e.getBoundingClientRect();
+      if (box.width > column.width + 0.5 || (e.scrollWidth > e.clientWidth + 0.5 && scrolls(e)))
+        problems.explorers.push(`${e.tagName.toLowerCase()}.${e.getAttribute("class")}: ${Math.round(Math.max(box.width, e.scrollWidth))} px in a ${Math.round(column.width)} px column`);
+    }
+  }
+  return problems;
+}"""

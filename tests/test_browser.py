@@ -6,7 +6,18 @@ import json
 
 import pytest
 
-from .browser import BROKEN_IMAGES, CODE_CONTRAST, NOT_CODE, Reader, axe_violations, screenshot
+from .browser import (
+    BROKEN_IMAGES,
+    CODE_CONTRAST,
+    DESKTOP,
+    LAYOUT,
+    NOT_CODE,
+    PHONE,
+    Reader,
+    axe_violations,
+    make_reader,
+    screenshot,
+)
 from .conftest import BuiltSite
 from .docs_harness import DOCS
 
@@ -23,6 +34,7 @@ def site_pages() -> list[str]:
 
 
 PAGES = site_pages()
+API_PAGES = [p for p in PAGES if p.startswith("api/") and p != "api/"]
 # The dark scheme is checked on one page of each kind (same theme, same components).
 DARK_PAGES = ["", "eye/", "memory/", "glossary/", "api/nn/conv/", "notebooks/eye/"]
 
@@ -149,3 +161,75 @@ def test_copy_button_copies_the_code(site) -> None:
         page.get_by_text("Copied to clipboard").wait_for(timeout=5_000)  # the notice
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(site) -> Reader:
+    return make_reader(*site, color_scheme="light", viewport=PHONE)
+
+
+@pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_page_fits_the_screen(light: Reader, phone: Reader, path: str, width: int) -> None:
+    """At 1280 px and on a phone: the page never scrolls sideways; tables fit or scroll in
+    their own wrapper with a shadow as a cue; formulas fit their column (scaled down, never
+    below 12 px, 10 px on a phone); copy buttons leave the first line of code alone; the
+    explorers fit the column."""
+    reader = light if width == DESKTOP["width"] else phone
+    reader.open(path)
+    screenshot(reader.page, f"{shot_name(path)}-{width}")
+    problems = reader.page.evaluate(LAYOUT)
+    assert not any(problems.values()), report(problems)
+
+
+@pytest.mark.parametrize("path", API_PAGES)
+def test_api_page_has_one_title(light: Reader, path: str) -> None:
+    """The module's name is the page's one h1, and no other heading repeats it."""
+    light.open(path)
+    headings = light.page.evaluate(
+        "() => [...document.querySelectorAll('article :is(h1, h2, h3, h4, h5, h6)')]"
+        ".map((h) => [h.tagName, h.textContent.replace('¶', '').trim()])"
+    )
+    h1 = [text for tag, text in headings if tag == "H1"]
+    assert len(h1) == 1 and h1[0].startswith("eyememory"), headings[:3]
+    assert [text for _, text in headings].count(h1[0]) == 1, headings[:3]
+    first = light.page.locator("article > *:not(a)").first  # the intro sits below the title
+    assert first.evaluate("(e) => e.tagName") == "H1"
+
+
+@pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
+def test_notebook_output_wraps_between_words(light: Reader, phone: Reader, width: int) -> None:
+    """A printed model wraps at its spaces: "ceil_mode=False" stays whole on one line."""
+    reader = light if width == DESKTOP["width"] else phone
+    reader.open("notebooks/eye/")
+    lines = reader.page.evaluate("""() => {
+      const output = [...document.querySelectorAll(".jp-OutputArea-output pre")].find((p) => p.textContent.includes("ceil_mode=False"));
+      const node = document.createTreeWalker(output, NodeFilter.SHOW_TEXT).nextNode();
+      const range = document.createRange(), start = node.data.indexOf("ceil_mode=False");
+      range.setStart(node, start);
+      range.setEnd(node, start + "ceil_mode=False".length);
+      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
+
+
+def test_only_light_and_only_dark_images_follow_the_scheme(light: Reader) -> None:
+    """Material's ``#only-light`` / ``#only-dark`` figures: one shows per colour scheme."""
+    light.open("eye/")
+    page = light.page
+    page.evaluate("""() => {
+      for (const scheme of ["light", "dark"]) {
+        const img = document.createElement("img");
+        img.src = `../assets/favicon.svg#only-${scheme}`;
+        img.alt = scheme;
+        img.className = `test-only-${scheme}`;
+        document.querySelector("article").append(img);
+      }
+    }""")
+    shown = "(e) => getComputedStyle(e).display !== 'none'"
+    assert page.locator(".test-only-light").evaluate(shown)
+    assert not page.locator(".test-only-dark").evaluate(shown)
+    dark(page)
+    assert not page.locator(".test-only-light").evaluate(shown)
+    assert page.locator(".test-only-dark").evaluate(shown)
+    page.evaluate("localStorage.clear()")  # the next pages open light again
