@@ -388,16 +388,8 @@ def test_a_concept_shows_its_meaning_on_hover_and_leads_to_the_glossary(
     assert reader_at_width.visit.console_errors == []
 
 
-# The site's tooltip is at most 20rem wide: 400 px at a phone's 20 px root font, wider than
-# a 390 px phone, so a long definition starts 8 px off the left edge. The fix belongs to
-# extra.css (``.site-tooltip { max-width: min(20rem, calc(100vw - 1rem)); }``).
-NARROW_TOOLTIP = pytest.mark.xfail(
-    strict=True, reason="extra.css: .site-tooltip max-width 20rem is wider than a 390 px phone"
-)
-
-
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [pytest.param(390, marks=NARROW_TOOLTIP), 1280])
+@pytest.mark.parametrize("width", [390, 1280])
 def test_a_concept_tooltip_fits_the_window(reader_at_width: Reader, width: int) -> None:
     tooltip, _ = hover_first_concept(reader_at_width, width)
     box = tooltip.bounding_box()
