@@ -106,8 +106,48 @@
     return { conv1, pool1, conv2, pool2, logits: Array.from(logits), probabilities: softmax(logits) };
   }
 
-  // The same tokens as eyememory.text.tokenize: lower-case words and single punctuation marks.
-  const tokenize = (text) => text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) || [];
+  // The same tokens as eyememory.text.tokenize, step for step (tests/data/tokens.json holds
+  // the cases both must agree on): drop format characters (zero-width spaces and joiners, the
+  // BOM, soft hyphens), NFC, lower case; then words of letters, marks and digits (an
+  // apostrophe inside a word stays in it, as '), and every other sign alone, with the marks
+  // and skin tone that follow it (a flag is one token). Spaces and control characters separate.
+  const FORMAT = /\p{Cf}/gu;
+  const SEPARATOR = /[\p{Z}\p{Cc}]/u;
+  const WORD_START = /[\p{L}\p{N}]/u;
+  const WORD = /[\p{L}\p{M}\p{N}]/u;
+  const MARK = /\p{M}/u;
+  const APOSTROPHES = "'\u2019";
+  const between = (ch, low, high) => ch !== undefined && ch.codePointAt(0) >= low && ch.codePointAt(0) <= high;
+  const isSkinTone = (ch) => between(ch, 0x1f3fb, 0x1f3ff);
+  const isFlagLetter = (ch) => between(ch, 0x1f1e6, 0x1f1ff);
+
+  function tokenize(text) {
+    if (typeof text !== "string") throw new TypeError(`text must be a string, got ${text === null ? "null" : typeof text}`);
+    const chars = Array.from(text.replace(FORMAT, "").normalize("NFC").toLowerCase()); // code points
+    const tokens = [];
+    let i = 0;
+    while (i < chars.length) {
+      let j = i + 1;
+      if (SEPARATOR.test(chars[i])) {
+        i = j;
+        continue;
+      }
+      if (WORD_START.test(chars[i])) {
+        for (;;) {
+          if (j < chars.length && WORD.test(chars[j])) j += 1;
+          else if (j + 1 < chars.length && APOSTROPHES.includes(chars[j]) && WORD_START.test(chars[j + 1])) j += 2;
+          else break;
+        }
+        tokens.push(chars.slice(i, j).join("").replaceAll("\u2019", "'"));
+      } else {
+        if (isFlagLetter(chars[i]) && isFlagLetter(chars[j])) j += 1;
+        while (j < chars.length && (MARK.test(chars[j]) || isSkinTone(chars[j]))) j += 1;
+        tokens.push(chars.slice(i, j).join(""));
+      }
+      i = j;
+    }
+    return tokens;
+  }
 
   // The Memory (eyememory.memory.Memory with a tanh RNN): for every word t,
   //   e_t = E[w_t]
