@@ -49,3 +49,16 @@ def test_workflows_are_valid_and_least_privilege() -> None:
         for line in path.read_text().splitlines():
             if "uses:" in line:
                 assert re.search(r"@[0-9a-f]{40}\b", line), f"{path.name}: pin actions to a commit: {line.strip()}"
+
+
+def test_readme_says_how_to_get_the_cpu_build() -> None:
+    assert "--index-url https://download.pytorch.org/whl/cpu" in README
+    assert "so that pip takes the CPU build" not in README  # true only on one machine
+
+
+def test_readme_explains_every_environment_variable_the_tests_read() -> None:
+    names = {"NO_MKDOCS_2_WARNING", "CI"}
+    for path in (ROOT / "tests").glob("*.py"):
+        names |= set(re.findall(r"os\.environ\.get\(\"(EYEMEMORY_\w+)\"", path.read_text()))
+    assert {"EYEMEMORY_CHROMIUM", "EYEMEMORY_SCREENSHOTS"} <= names
+    assert [name for name in sorted(names) if f"`{name}" not in README] == []
