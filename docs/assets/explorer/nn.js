@@ -181,10 +181,51 @@
     };
   }
 
-  // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays.
+  // The shape each parameter must have, from the sizes the file declares: the classes, the
+  // vocabulary, the layers' widths (each layer's input must be the previous one's output).
+  function expectedShapes(json) {
+    const shape = (name) => (json.parameters[name] && json.parameters[name].shape) || [];
+    const classes = (json.classes || []).length;
+    if (json.model === "eyememory.eye.Eye") {
+      const [C1, , K] = shape("conv1.weight");
+      const C2 = shape("conv2.weight")[0];
+      let side = 8; // two rounds of a convolution and a 2×2 pooling
+      for (let layer = 0; layer < 2; layer++) side = Math.floor((side + 2 * json.padding - K + 1) / 2);
+      const features = json.head === "max" ? C2 : C2 * side * side;
+      return {
+        "conv1.weight": [C1, 1, K, K], "conv1.bias": [C1], "conv2.weight": [C2, C1, K, K], "conv2.bias": [C2],
+        "fc.weight": [classes, features], "fc.bias": [classes],
+      };
+    }
+    if (json.model === "eyememory.memory.Memory") {
+      const E = shape("embedding.weight")[1];
+      const H = shape("rnn.weight_hh_l0")[0];
+      return {
+        "embedding.weight": [(json.vocabulary || []).length, E], "rnn.weight_ih_l0": [H, E], "rnn.weight_hh_l0": [H, H],
+        "rnn.bias_ih_l0": [H], "rnn.bias_hh_l0": [H], "head.weight": [classes, H], "head.bias": [classes],
+      };
+    }
+    throw new Error(`model must be eyememory.eye.Eye or eyememory.memory.Memory, got ${json.model}`);
+  }
+
+  // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays. A file that
+  // does not fit the network is refused with what is wrong, rather than read into NaN.
   function loadModel(json) {
     const parameters = {};
-    for (const [name, t] of Object.entries(json.parameters)) parameters[name] = tensor(t.shape, Float64Array.from(t.data));
+    for (const [name, expected] of Object.entries(expectedShapes(json))) {
+      const t = json.parameters[name];
+      if (!t) throw new Error(`the file must hold ${name}, got no such parameter`);
+      const shape = `[${expected.join(", ")}]`;
+      const got = Array.isArray(t.shape) ? `[${t.shape.join(", ")}]` : JSON.stringify(t.shape);
+      if (got !== shape) throw new Error(`${name} must have shape ${shape}, got ${got}`);
+      const size = expected.reduce((a, b) => a * b, 1);
+      if (!Array.isArray(t.data) || t.data.length !== size) {
+        throw new Error(`${name} must hold ${size} numbers (shape ${shape}), got ${Array.isArray(t.data) ? t.data.length : typeof t.data}`);
+      }
+      const bad = t.data.find((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (bad !== undefined) throw new Error(`${name} must hold finite numbers only, got ${JSON.stringify(bad)}`);
+      parameters[name] = tensor(t.shape, Float64Array.from(t.data));
+    }
     return { ...json, parameters };
   }
 
