@@ -6,13 +6,13 @@ Search, the scheme toggle, copy buttons and tooltips are also exercised in test_
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from .browser import serve
 from .conftest import BuiltSite
 from .test_site import html_pages
 
@@ -182,18 +182,6 @@ def test_opening_a_chapter_styles_it_once(phone, path: str) -> None:
     restyled, elements = restyles(page, url + path)
     assert elements > 1000
     assert restyled < 1.5 * elements, f"{restyled} elements restyled for a page of {elements}"
-
-
-def test_material_script_restyled_a_chapter_several_times(site, tmp_path) -> None:
-    """The same count on the same chapter with Material's bundle put back, as the site
-    benchmark measures it: the script changed the page, then asked for a size, again and
-    again, and the browser restyled every element more than four times over."""
-    from benchmarks.site import with_material_script
-
-    _, _, built = site
-    with serve(with_material_script(built, tmp_path / "site")) as url, new_tab(site, **PHONE) as (page, _):
-        restyled, elements = restyles(page, url + "eye/")
-    assert restyled > 4 * elements, f"{restyled} elements restyled for a page of {elements}"
 
 
 def test_a_section_chosen_in_the_phone_menu_closes_the_menu(phone) -> None:
