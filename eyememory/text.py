@@ -40,8 +40,8 @@ def tokenize(text: str) -> list[str]:
        then the text is NFC-normalised (``e`` + a combining accent becomes ``é``) and
        lower-cased.
     2. A word is a run of letters, combining marks and digits, in any script: ``café``,
-       ``привет``, ``東京タワー`` (text without spaces, as in Chinese or Japanese, is not split
-       further). An apostrophe between two letters stays in the word, and a curly one (’)
+       ``привет``, ``東京タワー`` (text without spaces, as in Chinese or Japanese, is not
+       split further). An apostrophe between two letters stays in the word, and a curly one (’)
        becomes ``'``, so ``don’t`` and ``don't`` are the same token.
     3. Every other character is a token alone: punctuation, curly quotes, an apostrophe
        not inside a word, symbols, an emoji. The combining marks and the skin tone that
@@ -74,8 +74,8 @@ def tokenize(text: str) -> list[str]:
             while j < len(chars):
                 if _kind(chars[j]) in "LMN":
                     j += 1
-                elif chars[j] in _APOSTROPHES and j + 1 < len(chars) and _kind(chars[j + 1]) in "LN":
-                    j += 2
+                elif chars[j] in _APOSTROPHES and _kind(chars[j + 1 : j + 2] or " ") in "LN":
+                    j += 2  # an apostrophe followed by a letter or digit: don't
                 else:
                     break
             tokens.append(chars[i:j].replace("\u2019", "'"))

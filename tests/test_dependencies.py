@@ -19,8 +19,10 @@ tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN = {"eyememory", "tests", "benchmarks", "mkdocs_hooks", "tools", "conftest"}
-IMPORT_LINE = re.compile(r"^\s*(?:>>> )?(?:from|import)\s+([A-Za-z_]\w*)", re.M)
-PYTHON_BLOCKS = re.compile(r"```python[^\n]*\n(.*?)```|<!-- invisible-code-block: python\n(.*?)-->", re.S)
+IMPORT_LINE = re.compile(r"^\s*(?:>>> )?(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+PYTHON_BLOCKS = re.compile(
+    r"```python[^\n]*\n(.*?)```|<!-- invisible-code-block: python\n(.*?)-->", re.DOTALL
+)
 
 
 def normal(name: str) -> str:
@@ -30,7 +32,10 @@ def normal(name: str) -> str:
 def declared() -> tuple[set[str], set[str]]:
     """The distributions pyproject.toml names: (the package's dependencies, all of them)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    names = lambda requirements: {normal(re.match(r"[A-Za-z0-9._-]+", r)[0]) for r in requirements}  # noqa: E731
+
+    def names(requirements: list[str]) -> set[str]:
+        return {normal(re.match(r"[A-Za-z0-9._-]+", r)[0]) for r in requirements}
+
     core = names(project["dependencies"])
     extras = set().union(*(names(group) for group in project["optional-dependencies"].values()))
     return core, core | extras - {"eyememory"}
@@ -49,7 +54,11 @@ def imports_of_python(path: Path) -> set[str]:
 def imports_of_docs(path: Path) -> set[str]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        code = ["".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code"]
+        code = [
+            "".join(cell["source"])
+            for cell in json.loads(text)["cells"]
+            if cell["cell_type"] == "code"
+        ]
     else:
         code = [a or b for a, b in PYTHON_BLOCKS.findall(text)]
     return {name for block in code for name in IMPORT_LINE.findall(block)}
@@ -71,13 +80,19 @@ def undeclared(modules: set[str], allowed: set[str]) -> list[str]:
 
 def test_the_package_imports_only_its_dependencies() -> None:
     core, _ = declared()
-    modules = third_party(set().union(*(imports_of_python(p) for p in (ROOT / "eyememory").rglob("*.py"))))
+    modules = third_party(
+        set().union(*(imports_of_python(p) for p in (ROOT / "eyememory").rglob("*.py")))
+    )
     assert undeclared(modules, core) == []
 
 
 def test_tests_hooks_benchmarks_tools_and_pages_import_only_declared_packages() -> None:
     _, everything = declared()
-    python = [ROOT / "conftest.py"] + [p for d in ("tests", "mkdocs_hooks", "benchmarks", "tools") for p in (ROOT / d).rglob("*.py")]
+    python = [ROOT / "conftest.py"] + [
+        p
+        for d in ("tests", "mkdocs_hooks", "benchmarks", "tools")
+        for p in (ROOT / d).rglob("*.py")
+    ]
     docs = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "docs").rglob("*.ipynb")]
     modules = third_party(set().union(*map(imports_of_python, python), *map(imports_of_docs, docs)))
     assert {"yaml", "markdown", "scipy", "torch"} <= modules  # the scan finds what is there
@@ -86,9 +101,21 @@ def test_tests_hooks_benchmarks_tools_and_pages_import_only_declared_packages() 
 
 def test_the_scan_reads_code_blocks_and_notebook_cells(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("import prose\n```python\nimport alpha\nfrom beta.x import y\n```\n<!-- invisible-code-block: python\nimport gamma\n-->\n")
+    page.write_text(
+        "import prose\n```python\nimport alpha\nfrom beta.x import y\n```\n"
+        "<!-- invisible-code-block: python\nimport gamma\n-->\n"
+    )
     assert imports_of_docs(page) == {"alpha", "beta", "gamma"}
     notebook = tmp_path / "n.ipynb"
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": ["import delta\n"]}, {"cell_type": "markdown", "source": ["import no"]}]}))
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "code", "source": ["import delta\n"]},
+                    {"cell_type": "markdown", "source": ["import no"]},
+                ]
+            }
+        )
+    )
     assert imports_of_docs(notebook) == {"delta"}
     assert third_party({"json", "__future__", "eyememory", "yaml"}) == {"yaml"}

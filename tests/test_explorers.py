@@ -320,7 +320,11 @@ def poison_a_weight(model: dict) -> None:
 @pytest.mark.parametrize(
     ("kind", "damage", "message"),
     [
-        ("eye", drop_one_number, "conv1.weight must hold 216 numbers (shape [24, 1, 3, 3]), got 215"),
+        (
+            "eye",
+            drop_one_number,
+            "conv1.weight must hold 216 numbers (shape [24, 1, 3, 3]), got 215",
+        ),
         ("eye", narrow_the_head, "fc.weight must have shape [10, 48], got [10, 47]"),
         ("memory", lose_a_word, "embedding.weight must have shape [71, 16], got [72, 16]"),
         ("memory", poison_a_weight, 'head.bias must hold finite numbers only, got "NaN"'),

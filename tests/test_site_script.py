@@ -204,13 +204,15 @@ BAD_STORED_SCHEMES = [
     '{"index": -1}', '{"index": 0.5}', '{"color": "slate"}',
 ]
 STORE_ONCE = """([key, value]) => {
-  if (!sessionStorage.getItem("stored")) { sessionStorage.setItem("stored", "1"); localStorage.setItem(key, value); }
+  if (sessionStorage.getItem("stored")) return;  // once: not again on the next page
+  sessionStorage.setItem("stored", "1");
+  localStorage.setItem(key, value);
 }"""
 
 
 @pytest.mark.parametrize("stored", BAD_STORED_SCHEMES)
 def test_a_malformed_stored_scheme_counts_as_no_choice(site, stored: str) -> None:
-    """The scheme follows the system, the toggle shows and works, and a good choice replaces the bad."""
+    """The scheme follows the system, the toggle shows and works, a good choice replaces the bad."""
     with new_tab(site, color_scheme="dark", **DESKTOP) as (page, url):
         page.add_init_script(f"({STORE_ONCE})({json.dumps(['/.__palette', stored])})")
         page.goto(url + "eye/", wait_until="load")
@@ -227,11 +229,10 @@ def test_a_malformed_stored_scheme_counts_as_no_choice(site, stored: str) -> Non
 
 
 def test_the_toggle_works_when_storage_is_refused(site) -> None:
-    """Some browsers refuse storage (private modes, blocked cookies): the choice holds for the page."""
+    """Storage refused (private modes, blocked cookies): the choice holds for the page."""
+    refuse = "get() { throw new DOMException('denied', 'SecurityError'); }"
     with new_tab(site, color_scheme="light", **DESKTOP) as (page, url):
-        page.add_init_script(
-            "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } })"
-        )
+        page.add_init_script(f"Object.defineProperty(window, 'localStorage', {{ {refuse} }})")
         page.goto(url + "eye/", wait_until="load")
         assert page.get_attribute("body", "data-md-color-scheme") == "default"
         page.locator('label[title="Switch to dark mode"]').click()
@@ -242,7 +243,8 @@ def test_the_toggle_works_when_storage_is_refused(site) -> None:
 
 def search_message(page) -> str:
     meta = ".md-search-result__meta"
-    page.wait_for_function(f"!document.querySelector('{meta}').textContent.includes('Initializing')", timeout=10_000)
+    settled = f"!document.querySelector('{meta}').textContent.includes('Initializing')"
+    page.wait_for_function(settled, timeout=10_000)
     return page.locator(meta).inner_text()
 
 
@@ -261,7 +263,8 @@ def test_search_says_when_its_index_does_not_load(tab, failure: str, reason: str
         if failure == "abort":
             route.abort()
         else:
-            route.fulfill(status=404 if failure == "404" else 200, body="not the index", content_type="application/json")
+            status = 404 if failure == "404" else 200
+            route.fulfill(status=status, body="not the index", content_type="application/json")
 
     page.route("**/search/search_index.json", fail)
     page.goto(url + "eye/", wait_until="load")
@@ -281,7 +284,8 @@ def test_search_says_when_its_worker_does_not_start(tab) -> None:
     page, url = tab
 
     def missing_worker(route) -> None:
-        body = route.fetch().text().replace("assets/javascripts/workers/search.", "assets/javascripts/workers/missing.")
+        workers = "assets/javascripts/workers/"
+        body = route.fetch().text().replace(workers + "search.", workers + "missing.")
         route.fulfill(body=body, content_type="text/html")
 
     page.route(url + "eye/", missing_worker)

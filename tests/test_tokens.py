@@ -41,15 +41,27 @@ def nn_page():
 
 @pytest.mark.browser
 def test_javascript_gives_the_tokens_of_the_table(nn_page) -> None:
-    got = nn_page.evaluate("texts => texts.map((t) => eyememory.nn.tokenize(t))", [c["text"] for c in CASES])
-    wrong = [(c["why"], c["text"], tokens, c["tokens"]) for c, tokens in zip(CASES, got) if tokens != c["tokens"]]
+    got = nn_page.evaluate(
+        "texts => texts.map((t) => eyememory.nn.tokenize(t))", [c["text"] for c in CASES]
+    )
+    wrong = [
+        (c["why"], c["text"], tokens, c["tokens"])
+        for c, tokens in zip(CASES, got)
+        if tokens != c["tokens"]
+    ]
     assert wrong == []
 
 
 @pytest.mark.browser
 def test_javascript_refuses_what_is_not_text(nn_page) -> None:
     messages = nn_page.evaluate(
-        "values => values.map((v) => { try { eyememory.nn.tokenize(v); return null; } catch (e) { return e.message; } })",
+        """values => values.map((v) => {
+            try { eyememory.nn.tokenize(v); return null; } catch (e) { return e.message; }
+        })""",
         [42, None, ["a"]],
     )
-    assert messages == ["text must be a string, got number", "text must be a string, got null", "text must be a string, got object"]
+    assert messages == [
+        "text must be a string, got number",
+        "text must be a string, got null",
+        "text must be a string, got object",
+    ]
