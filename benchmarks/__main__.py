@@ -1,7 +1,8 @@
 """Run every benchmark and refresh ``benchmarks/results/``, which the site's pages read.
 
-    python -m benchmarks                  # all but the suite (about fifteen minutes on two cores;
-                                          # the site alone, Lighthouse twice per page, takes eleven)
+    python -m benchmarks                  # all but the suite (about twenty minutes on two quiet
+                                          # cores; the site alone, Lighthouse on three versions of
+                                          # each chapter, about sixteen, thirty on a busy machine)
     python -m benchmarks conv rnn         # some of them
     python -m benchmarks --no-lighthouse  # the site's measures without Lighthouse
     python -m benchmarks suite            # the whole test suite's time (not run by default)
@@ -23,7 +24,10 @@ BENCHMARKS = {
     "conv": "the convolution against torch.nn.functional.conv2d",
     "rnn": "the RNN and LSTM layers against PyTorch's",
     "training": "time to accuracy for the Eye and the Memory, our layers against PyTorch's",
-    "site": "build time, page weight and Lighthouse scores of the site, and of its pages with Material's script",
+    "site": (
+        "build time, page weight and Lighthouse scores of the site, and of its pages with"
+        " Material's script (as the site used it, and at its best stock setting)"
+    ),
     "suite": "the whole test suite's time, run as CI runs it (minutes; only when named)",
     "serve": "seconds from saving a chapter to mkdocs serve showing it (a few minutes)",
 }

@@ -12,10 +12,16 @@ runs on Node 20). Each page is measured three times (``--runs``) and the median 
 Results go to ``benchmarks/results/site.json``.
 
 The site does not load Material's JavaScript bundle (``overrides/main.html``): its own small
-script does what the pages need. To show what that is worth, the chapters are measured a
-second time, in the same run, with Material's script put back (``with_material_script``):
-the same pages, with Material's bundle loaded as Material loads it and the features it
-served before switched back on.
+script does what the pages need. To show what that is worth, the chapters are measured again,
+in the same run, with Material's script put back (``with_material_script``), in two ways:
+
+- ``with_material_script``: Material's bundle loaded as Material loads it, with the features
+  the site used before switched back on (instant navigation and the palette component too);
+- ``with_material_script_stock_best``: the same bundle with the best stock setting, instant
+  navigation off and the palette component off (the two that restyle the whole page), so that
+  the comparison is not with Material at its slowest.
+
+``--stock-runs`` sets the Lighthouse runs per page of the second one (default: ``--runs``).
 """
 
 from __future__ import annotations
@@ -46,13 +52,29 @@ CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</sc
 TABLE_WRAPPER = re.compile(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">(<table>.*?</table>)</div></div>', re.S)
 
 
-def with_material_script(site: Path, out: Path) -> Path:
+# The third arm: Material's best stock setting, without the two features that restyle the page.
+STOCK_BEST_FEATURES = [f for f in MATERIAL_FEATURES if f != "navigation.instant"]
+# Lighthouse arms: results key, HTML variant (None: the site as built), what it is.
+ARMS = {
+    "lighthouse_mobile": "the site as built, with its own script",
+    "lighthouse_mobile_with_material_script": "Material's bundle, with the site's former features",
+    "lighthouse_mobile_with_material_script_stock_best": (
+        "Material's bundle, instant navigation off and palette component off"
+    ),
+}
+
+
+def with_material_script(
+    site: Path, out: Path, features: list[str] | None = None, palette: bool = True
+) -> Path:
     """A copy of the built site whose pages load Material's bundle, as Material does.
 
     Material's script is put before the site's own scripts (not deferred: Material's
-    template loads it so), the colour toggle is handed back to it, tables are left for it to
-    wrap, and its former features are switched back on in the page's configuration.
+    template loads it so), tables are left for it to wrap, ``features`` are switched on in
+    the page's configuration (default: ``MATERIAL_FEATURES``), and with ``palette`` the colour
+    toggle is handed to it.
     """
+    features = MATERIAL_FEATURES if features is None else features
     shutil.copytree(site, out)
     bundle = next((out / "assets" / "javascripts").glob("bundle.*.min.js")).name
     for html in out.rglob("*.html"):
@@ -62,15 +84,17 @@ def with_material_script(site: Path, out: Path) -> Path:
         text = SCRIPT_TAG.sub(
             lambda m: f'<script src="{m["root"]}assets/javascripts/{bundle}"></script>\n' + m[0], text, count=1
         )
-        text = text.replace('<form class="md-header__option">', '<form class="md-header__option" data-md-component="palette">')
+        if palette:
+            form = '<form class="md-header__option">'
+            text = text.replace(form, form[:-1] + ' data-md-component="palette">')
         text = TABLE_WRAPPER.sub(r"\1", text)
 
-        def features(match: re.Match) -> str:
+        def configure(match: re.Match) -> str:
             config = json.loads(match[2])
-            config["features"] = MATERIAL_FEATURES
+            config["features"] = features
             return match[1] + json.dumps(config) + match[3]
 
-        text = CONFIG.sub(features, text)
+        text = CONFIG.sub(configure, text)
         html.write_text(text)
     return out
 
@@ -156,7 +180,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median run is kept")
+    parser.add_argument(
+        "--stock-runs", type=int, help="runs per page with Material's best stock setting"
+    )
     args = parser.parse_args()
+    runs = dict.fromkeys(ARMS, args.runs)
+    runs["lighthouse_mobile_with_material_script_stock_best"] = args.stock_runs or args.runs
     sys.path.insert(0, str(ROOT))
     from benchmarks import write_results
     from benchmarks._machine import describe
@@ -166,30 +195,36 @@ def main() -> None:
         site = Path(tmp) / "site"
         seconds = build(site)
         print(f"mkdocs build --strict: {seconds:.1f} s")
-        material = with_material_script(site, Path(tmp) / "site-with-material-script")
+        index_bytes = search_index_bytes(site)  # read now: the folder is gone after the run
+        material = with_material_script(site, Path(tmp) / "material")
+        stock = with_material_script(site, Path(tmp) / "stock", STOCK_BEST_FEATURES, palette=False)
         command = None if args.no_lighthouse else lighthouse_command()
         if command is None and not args.no_lighthouse:
             print("Lighthouse not found: npm install --prefix .lighthouse lighthouse@12.2.3")
-        scores: dict[str, dict] = {}
-        with serve(site) as url, serve(material) as material_url:
+        scores: dict[str, dict] = {name: {} for name in ARMS}
+        with serve(site) as url, serve(material) as material_url, serve(stock) as stock_url:
             weights = page_weights(site, url)
             for path, weight in weights.items():
                 print(f"{weight['total'] / 1024:7.1f} KiB  {path}")
-            # Alternate the two versions page by page, so that a busy spell on the machine
-            # falls on both alike.
+            bases = dict(zip(ARMS, (url, material_url, stock_url)))
+            # Alternate the versions page by page, so that a busy spell on the machine falls
+            # on all alike.
             for path in CHAPTERS if command else []:
-                for name, base in (("site", url), ("with_material_script", material_url)):
-                    runs = [lighthouse(base + path, command) for _ in range(args.runs)]
-                    scores.setdefault(name, {})[path or "/"] = median_run(runs)
-                    print(f"{name:22s} {path or '/':16s}", {k: scores[name][path or "/"][k] for k in CATEGORIES},
-                          "performance per run:", [r["performance"] for r in runs], flush=True)
+                for name, base in bases.items():
+                    measured = [lighthouse(base + path, command) for _ in range(runs[name])]
+                    scores[name][path or "/"] = median_run(measured)
+                    kept = {k: scores[name][path or "/"][k] for k in CATEGORIES}
+                    per_run = [r["performance"] for r in measured]
+                    print(f"{name:50s} {path or '/':14s}", kept, "per run:", per_run, flush=True)
     results = {
         "machine": describe(torch_threads=False),
         "build_seconds": round(seconds, 2),
         "page_weight_bytes": weights,
-        "search_index_bytes": search_index_bytes(site),
-        "lighthouse_mobile": scores.get("site", {}),
-        "lighthouse_mobile_with_material_script": scores.get("with_material_script", {}),
+        "search_index_bytes": index_bytes,
+        "lighthouse_arms": {
+            name: {"what": what, "runs_per_page": runs[name]} for name, what in ARMS.items()
+        },
+        **scores,
     }
     write_results(RESULTS, results)
 

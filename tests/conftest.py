@@ -93,3 +93,12 @@ def dark_reader(site) -> Reader:
     return make_reader(*site, color_scheme="dark")
 
 
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that opens the site in Chromium is a browser test, marked so or not: then
+    ``-m "not browser"`` (CI on macOS) leaves out every test that needs a browser."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

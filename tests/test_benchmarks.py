@@ -80,3 +80,26 @@ def test_the_comparison_site_loads_material_script_as_material_does(tmp_path) ->
     assert 'data-md-component="palette"' in page
     assert "<article><table><tr><td>1</td></tr></table></article>" in page  # Material wraps it
     assert json.loads(page.split('type="application/json">')[1].split("</script>")[0])["features"] == MATERIAL_FEATURES
+
+
+def test_the_stock_arm_keeps_instant_navigation_and_the_palette_off(tmp_path) -> None:
+    """The third arm: Material's bundle at its best stock setting."""
+    from benchmarks.site import ARMS, STOCK_BEST_FEATURES, with_material_script
+
+    site = tmp_path / "site"
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "javascripts" / "bundle.0123abcd.min.js").write_text("")
+    (site / "index.html").write_text(
+        '<form class="md-header__option"></form>'
+        '<script id="__config" type="application/json">{"base": ".", "features": []}</script>'
+        '<script src="assets/javascripts/site.js" defer></script>'
+    )
+    stock = with_material_script(site, tmp_path / "stock", STOCK_BEST_FEATURES, palette=False)
+    page = (stock / "index.html").read_text()
+    assert "bundle.0123abcd.min.js" in page and 'data-md-component="palette"' not in page
+    config = page.split('type="application/json">')[1].split("</script>")[0]
+    features = json.loads(config)["features"]
+    assert "navigation.instant" not in features and "navigation.tracking" in features
+    results = json.loads((RESULTS / "site.json").read_text())
+    assert set(ARMS) <= set(results) and set(results["lighthouse_arms"]) == set(ARMS)
+    assert len({frozenset(results[arm]) for arm in ARMS}) == 1  # the same pages in every arm

@@ -297,3 +297,53 @@ def test_explorer_loads_only_when_the_reader_comes_near(site) -> None:
         assert any(u.endswith("eye-model.json") for u in requested)
     finally:
         context.close()
+
+
+def drop_one_number(model: dict) -> None:
+    model["parameters"]["conv1.weight"]["data"].pop()
+
+
+def narrow_the_head(model: dict) -> None:
+    fc = model["parameters"]["fc.weight"]
+    fc["shape"] = [10, 47]
+    fc["data"] = fc["data"][: 10 * 47]
+
+
+def lose_a_word(model: dict) -> None:
+    model["vocabulary"].pop()
+
+
+def poison_a_weight(model: dict) -> None:
+    model["parameters"]["head.bias"]["data"][0] = "NaN"
+
+
+@pytest.mark.parametrize(
+    ("kind", "damage", "message"),
+    [
+        (
+            "eye",
+            drop_one_number,
+            "conv1.weight must hold 216 numbers (shape [24, 1, 3, 3]), got 215",
+        ),
+        ("eye", narrow_the_head, "fc.weight must have shape [10, 48], got [10, 47]"),
+        ("memory", lose_a_word, "embedding.weight must have shape [71, 16], got [72, 16]"),
+        ("memory", poison_a_weight, 'head.bias must hold finite numbers only, got "NaN"'),
+    ],
+)
+def test_an_explorer_refuses_weights_that_do_not_fit(site, kind: str, damage, message: str) -> None:
+    """A model file that does not fit the network is refused in words, not read into "NaN% sure"."""
+    browser, url, _ = site
+    model = exported(kind)
+    damage(model)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.route(f"**/assets/explorer/{kind}-model.json", lambda route: route.fulfill(json=model))
+        page.goto(url + f"{kind}/", wait_until="load")
+        explorer = page.locator(f'[data-explorer="{kind}"]')
+        explorer.scroll_into_view_if_needed()
+        page.locator(f'[data-explorer="{kind}"][data-ready="error"]').wait_for(timeout=15_000)
+        assert explorer.inner_text() == f"The explorer could not load its model ({message})."
+        assert explorer.is_visible() and "NaN%" not in page.locator("article").inner_text()
+    finally:
+        context.close()

@@ -6,13 +6,13 @@ Search, the scheme toggle, copy buttons and tooltips are also exercised in test_
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from .browser import serve
 from .conftest import BuiltSite
 from .test_site import html_pages
 
@@ -184,18 +184,6 @@ def test_opening_a_chapter_styles_it_once(phone, path: str) -> None:
     assert restyled < 1.5 * elements, f"{restyled} elements restyled for a page of {elements}"
 
 
-def test_material_script_restyled_a_chapter_several_times(site, tmp_path) -> None:
-    """The same count on the same chapter with Material's bundle put back, as the site
-    benchmark measures it: the script changed the page, then asked for a size, again and
-    again, and the browser restyled every element more than four times over."""
-    from benchmarks.site import with_material_script
-
-    _, _, built = site
-    with serve(with_material_script(built, tmp_path / "site")) as url, new_tab(site, **PHONE) as (page, _):
-        restyled, elements = restyles(page, url + "eye/")
-    assert restyled > 4 * elements, f"{restyled} elements restyled for a page of {elements}"
-
-
 def test_a_section_chosen_in_the_phone_menu_closes_the_menu(phone) -> None:
     page, url = phone
     page.goto(url + "eye/", wait_until="load")
@@ -206,3 +194,102 @@ def test_a_section_chosen_in_the_phone_menu_closes_the_menu(phone) -> None:
     link.tap()
     page.wait_for_function("!document.getElementById('__drawer').checked")
     page.wait_for_function("document.getElementById('4-equivariant-not-invariant').getBoundingClientRect().top < 200")
+
+
+# --- When something goes wrong, the reader sees what -------------------------------------
+
+# What a browser may hold under the stored scheme's key: garbage, other types, bad indices.
+BAD_STORED_SCHEMES = [
+    "{not json", '"slate"', "42", "null", "[]", '{"index": "1"}', '{"index": 7, "color": {}}',
+    '{"index": -1}', '{"index": 0.5}', '{"color": "slate"}',
+]
+STORE_ONCE = """([key, value]) => {
+  if (sessionStorage.getItem("stored")) return;  // once: not again on the next page
+  sessionStorage.setItem("stored", "1");
+  localStorage.setItem(key, value);
+}"""
+
+
+@pytest.mark.parametrize("stored", BAD_STORED_SCHEMES)
+def test_a_malformed_stored_scheme_counts_as_no_choice(site, stored: str) -> None:
+    """The scheme follows the system, the toggle shows and works, a good choice replaces the bad."""
+    with new_tab(site, color_scheme="dark", **DESKTOP) as (page, url):
+        page.add_init_script(f"({STORE_ONCE})({json.dumps(['/.__palette', stored])})")
+        page.goto(url + "eye/", wait_until="load")
+        assert page.evaluate("localStorage.getItem('/.__palette')") == stored  # it was there
+        assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+        toggle = page.locator('label[title="Switch to light mode"]')
+        assert toggle.is_visible()
+        toggle.click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        assert json.loads(page.evaluate("localStorage.getItem('/.__palette')"))["index"] == 0
+        page.goto(url + "memory/", wait_until="domcontentloaded")
+        assert page.get_attribute("body", "data-md-color-scheme") == "default"  # remembered
+        assert page.errors == []
+
+
+def test_the_toggle_works_when_storage_is_refused(site) -> None:
+    """Storage refused (private modes, blocked cookies): the choice holds for the page."""
+    refuse = "get() { throw new DOMException('denied', 'SecurityError'); }"
+    with new_tab(site, color_scheme="light", **DESKTOP) as (page, url):
+        page.add_init_script(f"Object.defineProperty(window, 'localStorage', {{ {refuse} }})")
+        page.goto(url + "eye/", wait_until="load")
+        assert page.get_attribute("body", "data-md-color-scheme") == "default"
+        page.locator('label[title="Switch to dark mode"]').click()
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        assert page.locator('label[title="Switch to light mode"]').is_visible()
+        assert page.errors == []
+
+
+def search_message(page) -> str:
+    meta = ".md-search-result__meta"
+    settled = f"!document.querySelector('{meta}').textContent.includes('Initializing')"
+    page.wait_for_function(settled, timeout=10_000)
+    return page.locator(meta).inner_text()
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        ("abort", "the index did not arrive"),
+        ("404", "the index answered HTTP 404"),
+        ("garbage", "the index is not valid JSON"),
+    ],
+)
+def test_search_says_when_its_index_does_not_load(tab, failure: str, reason: str) -> None:
+    page, url = tab
+
+    def fail(route) -> None:
+        if failure == "abort":
+            route.abort()
+        else:
+            status = 404 if failure == "404" else 200
+            route.fulfill(status=status, body="not the index", content_type="application/json")
+
+    page.route("**/search/search_index.json", fail)
+    page.goto(url + "eye/", wait_until="load")
+    page.keyboard.press("s")
+    page.keyboard.type("kernel")
+    message = search_message(page)
+    assert message.startswith("Search could not load (") and reason in message, message
+    # Once the index can load, closing and opening search again tries again.
+    page.unroute("**/search/search_index.json")
+    page.keyboard.press("Escape")
+    page.keyboard.press("s")
+    page.locator(".md-search-result__link").first.wait_for(timeout=10_000)
+    assert search_message(page).endswith("matching documents")
+
+
+def test_search_says_when_its_worker_does_not_start(tab) -> None:
+    page, url = tab
+
+    def missing_worker(route) -> None:
+        workers = "assets/javascripts/workers/"
+        body = route.fetch().text().replace(workers + "search.", workers + "missing.")
+        route.fulfill(body=body, content_type="text/html")
+
+    page.route(url + "eye/", missing_worker)
+    page.goto(url + "eye/", wait_until="load")
+    page.keyboard.press("s")
+    message = search_message(page)
+    assert message.startswith("Search could not load (its worker did not start)"), message

@@ -7,7 +7,7 @@ padding (sentences in a batch must have the same length, so short ones are fille
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
@@ -15,19 +15,78 @@ import torch
 
 PAD = "<pad>"
 UNK = "<unk>"
-_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+_APOSTROPHES = "'\u2019"  # ' and ’: inside a word, both become '
+_SKIN_TONES = range(0x1F3FB, 0x1F400)  # emoji modifiers Fitzpatrick 1-2 … 6
+_FLAG_LETTERS = range(0x1F1E6, 0x1F200)  # regional indicators: two make a flag
+
+
+def _kind(char: str) -> str:
+    """The first letter of the character's Unicode category: L, M, N, P, S, Z or C."""
+    return unicodedata.category(char)[0]
+
+
+def _separates(char: str) -> bool:
+    return _kind(char) == "Z" or unicodedata.category(char) == "Cc"
 
 
 def tokenize(text: str) -> list[str]:
-    """Split text into lower-case words and punctuation marks.
+    """Split text into lower-case words and single signs, as the Memory explorer does.
+
+    The explorer's JavaScript (``docs/assets/explorer/nn.js``) does the same, step for step,
+    and ``tests/data/tokens.json`` holds the cases both are tested on:
+
+    1. Format characters (Unicode category Cf: zero-width spaces and joiners U+200B–U+200D,
+       the word joiner U+2060, the BOM U+FEFF, soft hyphens, direction marks) are dropped,
+       then the text is NFC-normalised (``e`` + a combining accent becomes ``é``) and
+       lower-cased.
+    2. A word is a run of letters, combining marks and digits, in any script: ``café``,
+       ``привет``, ``東京タワー`` (text without spaces, as in Chinese or Japanese, is not
+       split further). An apostrophe between two letters stays in the word, and a curly one (’)
+       becomes ``'``, so ``don’t`` and ``don't`` are the same token.
+    3. Every other character is a token alone: punctuation, curly quotes, an apostrophe
+       not inside a word, symbols, an emoji. The combining marks and the skin tone that
+       follow it stay with it (``👍🏽``, ``❤️``), and two regional letters make one flag
+       (``🇫🇷``). An emoji sequence joined by U+200D falls apart into its emoji, since the
+       joiner is dropped in step 1: ``👩‍💻`` gives ``👩`` and ``💻``.
+    4. Spaces of every kind and control characters (tabs, newlines, NUL) separate tokens.
+
+    Categories come from Python's Unicode tables (version 14.0 in Python 3.11); characters
+    assigned after that may be classified differently by a browser.
 
     Examples:
         >>> tokenize("The food was very bad, but the service was GOOD.")
         ['the', 'food', 'was', 'very', 'bad', ',', 'but', 'the', 'service', 'was', 'good', '.']
+        >>> tokenize("Café: I don’t like it 👍🏽")
+        ['café', ':', 'i', "don't", 'like', 'it', '👍🏽']
     """
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, got {type(text).__name__}")
-    return _TOKEN.findall(text.lower())
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    chars = unicodedata.normalize("NFC", text).lower()
+    tokens = []
+    i = 0
+    while i < len(chars):
+        j = i + 1
+        if _separates(chars[i]):
+            i = j
+            continue
+        if _kind(chars[i]) in "LN":
+            while j < len(chars):
+                if _kind(chars[j]) in "LMN":
+                    j += 1
+                elif chars[j] in _APOSTROPHES and _kind(chars[j + 1 : j + 2] or " ") in "LN":
+                    j += 2  # an apostrophe followed by a letter or digit: don't
+                else:
+                    break
+            tokens.append(chars[i:j].replace("\u2019", "'"))
+        else:
+            if ord(chars[i]) in _FLAG_LETTERS and j < len(chars) and ord(chars[j]) in _FLAG_LETTERS:
+                j += 1
+            while j < len(chars) and (_kind(chars[j]) == "M" or ord(chars[j]) in _SKIN_TONES):
+                j += 1
+            tokens.append(chars[i:j])
+        i = j
+    return tokens
 
 
 def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0) -> tuple[torch.Tensor, torch.Tensor]:

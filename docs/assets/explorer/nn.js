@@ -106,8 +106,48 @@
     return { conv1, pool1, conv2, pool2, logits: Array.from(logits), probabilities: softmax(logits) };
   }
 
-  // The same tokens as eyememory.data.text.tokenize: lower-case words and single punctuation marks.
-  const tokenize = (text) => text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) || [];
+  // The same tokens as eyememory.data.text.tokenize, step for step (tests/data/tokens.json holds
+  // the cases both must agree on): drop format characters (zero-width spaces and joiners, the
+  // BOM, soft hyphens), NFC, lower case; then words of letters, marks and digits (an
+  // apostrophe inside a word stays in it, as '), and every other sign alone, with the marks
+  // and skin tone that follow it (a flag is one token). Spaces and control characters separate.
+  const FORMAT = /\p{Cf}/gu;
+  const SEPARATOR = /[\p{Z}\p{Cc}]/u;
+  const WORD_START = /[\p{L}\p{N}]/u;
+  const WORD = /[\p{L}\p{M}\p{N}]/u;
+  const MARK = /\p{M}/u;
+  const APOSTROPHES = "'\u2019";
+  const between = (ch, low, high) => ch !== undefined && ch.codePointAt(0) >= low && ch.codePointAt(0) <= high;
+  const isSkinTone = (ch) => between(ch, 0x1f3fb, 0x1f3ff);
+  const isFlagLetter = (ch) => between(ch, 0x1f1e6, 0x1f1ff);
+
+  function tokenize(text) {
+    if (typeof text !== "string") throw new TypeError(`text must be a string, got ${text === null ? "null" : typeof text}`);
+    const chars = Array.from(text.replace(FORMAT, "").normalize("NFC").toLowerCase()); // code points
+    const tokens = [];
+    let i = 0;
+    while (i < chars.length) {
+      let j = i + 1;
+      if (SEPARATOR.test(chars[i])) {
+        i = j;
+        continue;
+      }
+      if (WORD_START.test(chars[i])) {
+        for (;;) {
+          if (j < chars.length && WORD.test(chars[j])) j += 1;
+          else if (j + 1 < chars.length && APOSTROPHES.includes(chars[j]) && WORD_START.test(chars[j + 1])) j += 2;
+          else break;
+        }
+        tokens.push(chars.slice(i, j).join("").replaceAll("\u2019", "'"));
+      } else {
+        if (isFlagLetter(chars[i]) && isFlagLetter(chars[j])) j += 1;
+        while (j < chars.length && (MARK.test(chars[j]) || isSkinTone(chars[j]))) j += 1;
+        tokens.push(chars.slice(i, j).join(""));
+      }
+      i = j;
+    }
+    return tokens;
+  }
 
   // The Memory (eyememory.models.memory.Memory with a tanh RNN): for every word t,
   //   e_t = E[w_t]
@@ -141,10 +181,51 @@
     };
   }
 
-  // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays.
+  // The shape each parameter must have, from the sizes the file declares: the classes, the
+  // vocabulary, the layers' widths (each layer's input must be the previous one's output).
+  function expectedShapes(json) {
+    const shape = (name) => (json.parameters[name] && json.parameters[name].shape) || [];
+    const classes = (json.classes || []).length;
+    if (json.model === "eyememory.eye.Eye") {
+      const [C1, , K] = shape("conv1.weight");
+      const C2 = shape("conv2.weight")[0];
+      let side = 8; // two rounds of a convolution and a 2×2 pooling
+      for (let layer = 0; layer < 2; layer++) side = Math.floor((side + 2 * json.padding - K + 1) / 2);
+      const features = json.head === "max" ? C2 : C2 * side * side;
+      return {
+        "conv1.weight": [C1, 1, K, K], "conv1.bias": [C1], "conv2.weight": [C2, C1, K, K], "conv2.bias": [C2],
+        "fc.weight": [classes, features], "fc.bias": [classes],
+      };
+    }
+    if (json.model === "eyememory.memory.Memory") {
+      const E = shape("embedding.weight")[1];
+      const H = shape("rnn.weight_hh_l0")[0];
+      return {
+        "embedding.weight": [(json.vocabulary || []).length, E], "rnn.weight_ih_l0": [H, E], "rnn.weight_hh_l0": [H, H],
+        "rnn.bias_ih_l0": [H], "rnn.bias_hh_l0": [H], "head.weight": [classes, H], "head.bias": [classes],
+      };
+    }
+    throw new Error(`model must be eyememory.eye.Eye or eyememory.memory.Memory, got ${json.model}`);
+  }
+
+  // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays. A file that
+  // does not fit the network is refused with what is wrong, rather than read into NaN.
   function loadModel(json) {
     const parameters = {};
-    for (const [name, t] of Object.entries(json.parameters)) parameters[name] = tensor(t.shape, Float64Array.from(t.data));
+    for (const [name, expected] of Object.entries(expectedShapes(json))) {
+      const t = json.parameters[name];
+      if (!t) throw new Error(`the file must hold ${name}, got no such parameter`);
+      const shape = `[${expected.join(", ")}]`;
+      const got = Array.isArray(t.shape) ? `[${t.shape.join(", ")}]` : JSON.stringify(t.shape);
+      if (got !== shape) throw new Error(`${name} must have shape ${shape}, got ${got}`);
+      const size = expected.reduce((a, b) => a * b, 1);
+      if (!Array.isArray(t.data) || t.data.length !== size) {
+        throw new Error(`${name} must hold ${size} numbers (shape ${shape}), got ${Array.isArray(t.data) ? t.data.length : typeof t.data}`);
+      }
+      const bad = t.data.find((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (bad !== undefined) throw new Error(`${name} must hold finite numbers only, got ${JSON.stringify(bad)}`);
+      parameters[name] = tensor(t.shape, Float64Array.from(t.data));
+    }
     return { ...json, parameters };
   }
 

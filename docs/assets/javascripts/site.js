@@ -13,37 +13,116 @@
 (function () {
   "use strict";
 
-  const config = JSON.parse(document.getElementById("__config").textContent);
+  // Everything this script takes from Material for MkDocs 9 (its templates, styles and search
+  // worker), in one table: when Material changes one, this is the line to fix. Paths are in
+  // Material's repository (squidfunk/mkdocs-material); js/ is src/templates/assets/javascripts/.
+  const MATERIAL = Object.freeze({
+    // src/templates/base.html: the page's configuration (base, search worker, translations)
+    config: "__config",
+    // src/templates/base.html picks these keys of config.translations (partials/languages/)
+    text: Object.freeze({
+      copied: "clipboard.copied",
+      placeholder: "search.result.placeholder",
+      none: "search.result.none",
+      one: "search.result.one",
+      other: "search.result.other",
+    }),
+    // js/integrations/search/worker/message/index.ts: enum SearchMessageType
+    message: Object.freeze({ setup: 0, ready: 1, query: 2, result: 3 }),
+    // src/plugins/search/plugin.py: where the search plugin writes the index
+    searchIndex: "search/search_index.json",
+    // js/components/palette/index.ts: the stored choice (__md_get and __md_set come from
+    // src/templates/partials/javascripts/base.html), the inputs' attributes, and the body
+    // attribute that pauses every transition while the scheme switches (until the next task)
+    palette: Object.freeze({
+      key: "__palette",
+      inputs: "input[name=__palette]",
+      attribute: "data-md-color-",
+      colors: Object.freeze(["media", "scheme", "primary", "accent"]),
+      switching: "data-md-color-switching",
+    }),
+    // js/components/dialog/index.ts and src/templates/base.html: the notice, shown for 2 s
+    dialog: Object.freeze({
+      component: "[data-md-component=dialog]",
+      inner: ".md-dialog__inner",
+      active: "md-dialog--active",
+      ms: 2000,
+    }),
+    // js/integrations/clipboard/index.ts: clipboard.js's attribute (buttons: mkdocs_hooks/lean_html.py)
+    copy: "data-clipboard-target",
+    // src/templates/base.html (the toggles) and src/templates/partials/search.html
+    search: Object.freeze({
+      toggle: "__search",
+      query: "[data-md-component=search-query]",
+      result: "[data-md-component=search-result]",
+      meta: ".md-search-result__meta",
+      list: ".md-search-result__list",
+      openers: "label.md-header__button[for=__search]",
+      area: ".md-search-result",
+    }),
+    // js/templates/search/index.tsx: the classes of one result
+    item: Object.freeze({
+      item: "md-search-result__item",
+      link: "md-search-result__link",
+      article: "md-search-result__article md-typeset",
+      icon: "md-search-result__icon md-icon",
+    }),
+    // js/patches/scrolllock/index.ts: below the tablet breakpoint the open search pins the
+    // body, after these delays (ms); js/bundle.ts: tablet$ = watchMedia("(min-width: 960px)"),
+    // src/templates/assets/stylesheets/utilities/_break.scss: 60em, and below it 59.984375em
+    scrollLock: Object.freeze({ attribute: "data-md-scrolllock", openMs: 400, closeMs: 100 }),
+    phone: "(max-width: 59.984375em)",
+    // js/bundle.ts: the keyboard shortcuts
+    keys: Object.freeze({ search: Object.freeze(["/", "s", "f"]), previous: "p", next: "n" }),
+    // src/templates/partials/footer.html
+    footer: Object.freeze({ previous: ".md-footer__link--prev", next: ".md-footer__link--next" }),
+    // src/templates/base.html (the drawer's toggle) and src/templates/partials/nav.html
+    drawer: "__drawer",
+    sidebar: ".md-sidebar",
+    // js/components/top/index.ts: the back-to-top button, hidden until the reader scrolls up
+    top: "[data-md-component=top]",
+    // js/components/toc/index.ts: the table of contents' links and the current one's class
+    toc: Object.freeze({
+      links: ".md-sidebar--secondary .md-nav--secondary a.md-nav__link[href^='#']",
+      active: "md-nav__link--active",
+    }),
+  });
+
+  const config = JSON.parse(document.getElementById(MATERIAL.config).textContent);
   const root = new URL(config.base.endsWith("/") ? config.base : config.base + "/", location.href);
   const translate = (key, value) => (config.translations[key] || key).replace("#", value);
 
   // --- Colour scheme --------------------------------------------------------------------
-  const paletteInputs = [...document.querySelectorAll("input[name=__palette]")];
+  const paletteInputs = [...document.querySelectorAll(MATERIAL.palette.inputs)];
   function applyPalette(index) {
     const input = paletteInputs[index];
     const color = {};
-    for (const key of ["media", "scheme", "primary", "accent"]) color[key] = input.getAttribute(`data-md-color-${key}`);
-    document.body.setAttribute("data-md-color-switching", "");  // Material's styles: no transitions
-    for (const [key, value] of Object.entries(color)) document.body.setAttribute(`data-md-color-${key}`, value);
+    for (const key of MATERIAL.palette.colors) color[key] = input.getAttribute(MATERIAL.palette.attribute + key);
+    document.body.setAttribute(MATERIAL.palette.switching, "");  // Material's styles: no transitions
+    for (const [key, value] of Object.entries(color)) document.body.setAttribute(MATERIAL.palette.attribute + key, value);
     paletteInputs.forEach((other, i) => {
       const label = other.nextElementSibling;
       if (label instanceof HTMLLabelElement) label.hidden = i !== index;
     });
-    __md_set("__palette", { index, color });
-    setTimeout(() => document.body.removeAttribute("data-md-color-switching"));
+    try {
+      __md_set(MATERIAL.palette.key, { index, color });
+    } catch {
+      // Storage refused (private mode, full, or blocked): the choice holds for this page only.
+    }
+    setTimeout(() => document.body.removeAttribute(MATERIAL.palette.switching));
   }
   paletteInputs.forEach((input, index) => input.addEventListener("change", () => applyPalette(index)));
 
   // --- Dialog (the "Copied to clipboard" notice) ----------------------------------------
-  const dialog = document.querySelector("[data-md-component=dialog]");
+  const dialog = document.querySelector(MATERIAL.dialog.component);
   let dialogTimer;
   function notify(message) {
     if (!dialog) return;
-    dialog.querySelector(".md-dialog__inner").textContent = message;
+    dialog.querySelector(MATERIAL.dialog.inner).textContent = message;
     dialog.setAttribute("role", "alert");
-    dialog.classList.add("md-dialog--active");
+    dialog.classList.add(MATERIAL.dialog.active);
     clearTimeout(dialogTimer);
-    dialogTimer = setTimeout(() => dialog.classList.remove("md-dialog--active"), 2000);
+    dialogTimer = setTimeout(() => dialog.classList.remove(MATERIAL.dialog.active), MATERIAL.dialog.ms);
   }
 
   // --- Copy buttons ------------------------------------------------------------------------
@@ -63,43 +142,71 @@
     }
   }
   document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-clipboard-target]");
+    const button = event.target.closest(`[${MATERIAL.copy}]`);
     if (!button) return;
-    const code = document.querySelector(button.getAttribute("data-clipboard-target"));
-    if (code) copy(code.innerText).then(() => notify(translate("clipboard.copied")));
+    const code = document.querySelector(button.getAttribute(MATERIAL.copy));
+    if (code) copy(code.innerText).then(() => notify(translate(MATERIAL.text.copied)));
   });
 
   // --- Search ------------------------------------------------------------------------------
-  const searchToggle = document.getElementById("__search");
-  const query = document.querySelector("[data-md-component=search-query]");
-  const result = document.querySelector("[data-md-component=search-result]");
-  const meta = result && result.querySelector(".md-search-result__meta");
-  const list = result && result.querySelector(".md-search-result__list");
+  const searchToggle = document.getElementById(MATERIAL.search.toggle);
+  const query = document.querySelector(MATERIAL.search.query);
+  const result = document.querySelector(MATERIAL.search.result);
+  const meta = result && result.querySelector(MATERIAL.search.meta);
+  const list = result && result.querySelector(MATERIAL.search.list);
+  const initializing = meta && meta.textContent.trim();  // "Initializing search", from the template
   let worker = null;
   let ready = false;
   let lastQuery = "";
 
-  // Material's worker and message types: 0 set up, 1 ready, 2 query, 3 result.
+  // Material's worker gets the index (setup), says when it is ready, then answers queries.
   function startSearch() {
     if (worker) return;
-    worker = new Worker(new URL(config.search, location.href));
+    meta.textContent = initializing;
+    try {
+      worker = new Worker(new URL(config.search, location.href));
+    } catch (error) {
+      return searchFailed(error.message);
+    }
     worker.addEventListener("message", ({ data }) => {
-      if (data.type === 1) {
+      if (data.type === MATERIAL.message.ready) {
         ready = true;
         search();
-      } else if (data.type === 3) {
+      } else if (data.type === MATERIAL.message.result) {
         render(data.data.items);
       }
     });
-    fetch(new URL("search/search_index.json", root))
-      .then((response) => response.json())
-      .then(({ config: indexConfig, docs }) => worker.postMessage({ type: 0, data: { config: indexConfig, docs, options: {} } }));
+    worker.addEventListener("error", () => searchFailed("its worker did not start"));
+    const url = new URL(MATERIAL.searchIndex, root);
+    fetch(url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`the index answered HTTP ${response.status}`);
+        return response.json();
+      })
+      .then(({ config: indexConfig, docs }) => {
+        if (worker) worker.postMessage({ type: MATERIAL.message.setup, data: { config: indexConfig, docs, options: {} } });
+      })
+      .catch((error) => {
+        if (error instanceof TypeError) searchFailed("the index did not arrive");  // fetch's network error
+        else if (error instanceof SyntaxError) searchFailed("the index is not valid JSON");
+        else searchFailed(error.message);
+      });
+  }
+
+  // Said where the results would be, instead of "Initializing search" forever; the next time
+  // the reader opens search, it tries again.
+  function searchFailed(reason) {
+    if (worker) worker.terminate();
+    worker = null;
+    ready = false;
+    list.replaceChildren();
+    meta.textContent = `Search could not load (${reason}). Close search and open it again to retry.`;
   }
 
   function search() {
     if (!ready) return;
     lastQuery = query.value;
-    if (lastQuery.trim()) worker.postMessage({ type: 2, data: lastQuery });
+    if (lastQuery.trim()) worker.postMessage({ type: MATERIAL.message.query, data: lastQuery });
     else render([]);
   }
 
@@ -123,14 +230,14 @@
   // One result: a page, and below it the sections of that page that matched.
   function renderItem(documents) {
     const item = document.createElement("li");
-    item.className = "md-search-result__item";
+    item.className = MATERIAL.item.item;
     const [page, ...sections] = [...documents].sort((a, b) => a.location.includes("#") - b.location.includes("#"));
     const entry = (doc, isPage) => {
       const text = isPage ? "" : teaserOf(doc.text || "");
       const teaser = text ? `<p class="site-search-teaser">${text}</p>` : "";
-      return `<a href="${escape(new URL(doc.location, root).href)}" class="md-search-result__link" tabindex="-1">
-        <article class="md-search-result__article md-typeset">
-          ${isPage ? '<div class="md-search-result__icon md-icon"></div><h1>' : "<h2>"}${doc.title}${isPage ? "</h1>" : "</h2>"}
+      return `<a href="${escape(new URL(doc.location, root).href)}" class="${MATERIAL.item.link}" tabindex="-1">
+        <article class="${MATERIAL.item.article}">
+          ${isPage ? `<div class="${MATERIAL.item.icon}"></div><h1>` : "<h2>"}${doc.title}${isPage ? "</h1>" : "</h2>"}
           ${teaser}
         </article></a>`;
     };
@@ -143,18 +250,18 @@
     list.hidden = false;
     list.setAttribute("role", "list");
     meta.textContent = !lastQuery.trim()
-      ? translate("search.result.placeholder")
+      ? translate(MATERIAL.text.placeholder)
       : items.length === 0
-        ? translate("search.result.none")
+        ? translate(MATERIAL.text.none)
         : items.length === 1
-          ? translate("search.result.one")
-          : translate("search.result.other", items.length);
+          ? translate(MATERIAL.text.one)
+          : translate(MATERIAL.text.other, items.length);
   }
 
   // On a phone the open dialog covers the page, and the page under it must not scroll (nor
   // widen to the dialog's animated backdrop): Material's styles pin the body while
   // data-md-scrolllock is set, and the reader's place is restored on closing.
-  const phone = matchMedia("(max-width: 59.984375em)");
+  const phone = matchMedia(MATERIAL.phone);
   let lockTimer;
   let lockedAt = null;
   function lockScroll(open) {
@@ -163,14 +270,14 @@
       if (open && phone.matches && lockedAt === null) {
         lockedAt = scrollY;
         document.body.style.top = `-${lockedAt}px`;
-        document.body.setAttribute("data-md-scrolllock", "");
+        document.body.setAttribute(MATERIAL.scrollLock.attribute, "");
       } else if (!open && lockedAt !== null) {
-        document.body.removeAttribute("data-md-scrolllock");
+        document.body.removeAttribute(MATERIAL.scrollLock.attribute);
         document.body.style.top = "";
         scrollTo(0, lockedAt);
         lockedAt = null;
       }
-    }, open ? 400 : 100);
+    }, open ? MATERIAL.scrollLock.openMs : MATERIAL.scrollLock.closeMs);
   }
   function openSearch() {
     searchToggle.checked = true;
@@ -186,7 +293,7 @@
 
   if (query && result) {
     // A label opens the dialog; the input must get focus in the same click for phones' keyboards.
-    for (const label of document.querySelectorAll("label.md-header__button[for=__search]")) {
+    for (const label of document.querySelectorAll(MATERIAL.search.openers)) {
       label.addEventListener("click", (event) => {
         event.preventDefault();  // the label would toggle the dialog closed again after the focus opened it
         openSearch();
@@ -211,9 +318,9 @@
   document.addEventListener("click", (event) => {
     const link = event.target instanceof Element && event.target.closest("a[href]");
     if (!link || link.pathname !== location.pathname || link.origin !== location.origin) return;
-    const drawer = document.getElementById("__drawer");
-    if (drawer && link.closest(".md-sidebar")) drawer.checked = false;
-    if (searchToggle && searchToggle.checked && link.closest(".md-search-result")) closeSearch();
+    const drawer = document.getElementById(MATERIAL.drawer);
+    if (drawer && link.closest(MATERIAL.sidebar)) drawer.checked = false;
+    if (searchToggle && searchToggle.checked && link.closest(MATERIAL.search.area)) closeSearch();
   });
 
   // --- Keyboard ---------------------------------------------------------------------------
@@ -221,7 +328,7 @@
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     const typing = event.target instanceof HTMLElement && event.target.closest("input, textarea, select, [contenteditable]");
     if (searchToggle && searchToggle.checked) {
-      const links = [...list.querySelectorAll(".md-search-result__link")];
+      const links = [...list.querySelectorAll(`.${MATERIAL.item.link}`)];
       const at = links.indexOf(document.activeElement);
       if (event.key === "Escape") {
         closeSearch();
@@ -236,11 +343,11 @@
       return;
     }
     if (typing) return;
-    if (event.key === "/" || event.key === "s" || event.key === "f") {
+    if (MATERIAL.keys.search.includes(event.key)) {
       if (query) openSearch();
       event.preventDefault();
-    } else if (event.key === "p" || event.key === "n") {
-      const link = document.querySelector(event.key === "p" ? ".md-footer__link--prev" : ".md-footer__link--next");
+    } else if (event.key === MATERIAL.keys.previous || event.key === MATERIAL.keys.next) {
+      const link = document.querySelector(MATERIAL.footer[event.key === MATERIAL.keys.previous ? "previous" : "next"]);
       if (link) link.click();
     }
   });
@@ -285,7 +392,7 @@
 
   // --- Back to top -----------------------------------------------------------------------
   // Shown when the reader scrolls back up, far down a page (Material's behaviour).
-  const top = document.querySelector("[data-md-component=top]");
+  const top = document.querySelector(MATERIAL.top);
   if (top) {
     let lastY = scrollY;
     addEventListener("scroll", () => {
@@ -303,7 +410,7 @@
   // The current section is the last whose heading is above the top third of the window.
   // Positions are read when the reader scrolls (the page is laid out by then), once per frame.
   const tocLinks = new Map();
-  for (const link of document.querySelectorAll(".md-sidebar--secondary .md-nav--secondary a.md-nav__link[href^='#']")) {
+  for (const link of document.querySelectorAll(MATERIAL.toc.links)) {
     tocLinks.set(decodeURIComponent(link.hash.slice(1)), link);
   }
   const headings = [...tocLinks.keys()].map((id) => document.getElementById(id)).filter(Boolean);
@@ -319,8 +426,8 @@
     }
     const link = tocLinks.get(current.id);
     if (link === activeLink) return;
-    if (activeLink) activeLink.classList.remove("md-nav__link--active");
-    link.classList.add("md-nav__link--active");
+    if (activeLink) activeLink.classList.remove(MATERIAL.toc.active);
+    link.classList.add(MATERIAL.toc.active);
     activeLink = link;
   }
   if (headings.length) {
