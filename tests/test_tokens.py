@@ -1,4 +1,4 @@
-"""One tokenizer in two languages: ``eyememory.text.tokenize`` and the Memory explorer's
+"""One tokenizer in two languages: ``eyememory.data.text.tokenize`` and the Memory explorer's
 JavaScript give the same tokens for every text of ``tests/data/tokens.json``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eyememory.text import tokenize
+from eyememory.data.text import tokenize
 
 from .browser import chromium, require_chromium
 
