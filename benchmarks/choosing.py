@@ -284,6 +284,32 @@ def rounded(value):
     return value
 
 
+def summarise(results: dict) -> dict:
+    """The median, lowest and highest of every measure over the seeds, and their spread.
+
+    ``summary[task][network][measure] = {"median", "lowest", "highest", "spread"}``: what the
+    page's tables show (through the site's ``{{ results:choosing.summary... }}`` placeholders),
+    and what a portable check compares with, since a difference smaller than the spread
+    across seeds is luck, not a finding.
+    """
+    summary: dict = {}
+    for task, by_seed in results.items():
+        seeds = sorted(by_seed)
+        for network in by_seed[seeds[0]]:
+            for measure in by_seed[seeds[0]][network]:
+                if measure == "parameters":  # a property of the code, the same for every seed
+                    continue
+                values = [by_seed[seed][network][measure] for seed in seeds]
+                lowest, highest = min(values), max(values)
+                summary.setdefault(task, {}).setdefault(network, {})[measure] = rounded({
+                    "median": float(statistics.median(values)),
+                    "lowest": float(lowest),
+                    "highest": float(highest),
+                    "spread": float(highest - lowest),
+                })
+    return summary
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed 0 only, no file written")
@@ -294,7 +320,8 @@ def main(argv: list[str] | None = None) -> dict:
             for name, numbers in models.items():
                 shown = ", ".join(f"{k} {v:.4g}" for k, v in numbers.items())
                 print(f"{task:9s} seed {seed}  {name:24s} {shown}")
-    report = {"config": config(), "machine": machine(), "results": rounded(results)}
+    results = rounded(results)
+    report = {"config": config(), "machine": machine(), "results": results, "summary": summarise(results)}
     if not args.quick:
         write_results(RESULTS, report)
     return report

@@ -318,7 +318,7 @@ def test_video_bad_input(call, message: str) -> None:
 
 
 def test_benchmark_results_are_current_with_the_configuration() -> None:
-    from benchmarks.choosing import RESULTS, SEEDS, config
+    from benchmarks.choosing import RESULTS, SEEDS, config, summarise
 
     saved = json.loads(RESULTS.read_text())
     assert saved["config"] == config()
@@ -326,6 +326,7 @@ def test_benchmark_results_are_current_with_the_configuration() -> None:
     for task, by_seed in saved["results"].items():
         assert sorted(by_seed) == [str(s) for s in SEEDS], task
     assert saved["machine"]["threads"] == 1 and saved["machine"]["cores"]
+    assert saved["summary"] == summarise(saved["results"])  # what the page's tables render
 
 
 def test_every_network_is_within_the_budget() -> None:
@@ -347,12 +348,36 @@ def test_every_network_is_within_the_budget() -> None:
         assert abs(parameters(network) / BUDGET - 1) <= TOLERANCE, network
 
 
+def within_the_seeds(value: float, summary: dict) -> bool:
+    """Whether a retrained score is one more draw from the five seeds' distribution.
+
+    Another processor rounds differently, and a few roundings send training down another
+    path: the same seed is then in effect a new seed. So the band is the five seeds' range
+    widened by their spread on each side, and by at least 0.01 (under four of the 360 test
+    digits), where the seeds happened to agree.
+    """
+    margin = max(summary["spread"], 0.01)
+    return summary["lowest"] - margin <= value <= summary["highest"] + margin
+
+
 def test_the_digits_results_match_the_benchmark_file() -> None:
-    """The page reads the digits results from the file (training them all is too slow there); check seed 0 here."""
+    """The page reads the digits results from the file (training them all is too slow there).
+
+    Retrain seed 0 and check what the experiment shows, not one machine's digits: every score
+    within the band of the five seeds, and the orderings the page draws from the file.
+    """
     from benchmarks.choosing import RESULTS, run_digits
 
-    saved = json.loads(RESULTS.read_text())["results"]["digits"]["0"]
-    for name, measured in run_digits(seed=0).items():
+    saved = json.loads(RESULTS.read_text())
+    summary, seed_0 = saved["summary"]["digits"], saved["results"]["digits"]["0"]
+    measured = run_digits(seed=0)
+    for name, scores in measured.items():
         for key in ("grid", "shifted", "shuffled"):
-            assert abs(measured[key] - saved[name][key]) <= 0.01, (name, key)
-        assert measured["parameters"] == saved[name]["parameters"]
+            assert within_the_seeds(scores[key], summary[name][key]), (name, key, scores[key])
+        assert scores["parameters"] == seed_0[name]["parameters"]
+        assert scores["grid"] > 0.9, name  # all three read digits
+    # Only the Eye survives a move: its margin over the best of the others is wider than
+    # any of their spreads across seeds (at most 0.078 in the file, the gap there 0.195).
+    others = max(measured[name]["shifted"] for name in ("MLP", "Memory, row by row"))
+    widest = max(summary[name]["shifted"]["spread"] for name in measured)
+    assert measured["Eye"]["shifted"] - others > widest
