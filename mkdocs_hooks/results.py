@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_VARIABLE = "EYEMEMORY_RESULTS"
 
 PLACEHOLDER = re.compile(
-    r"\{\{\s*(?P<kind>results|machine):(?P<reference>[^\s:}]+)(?::(?P<spec>[^}]*?))?\s*\}\}"
+    # a reference may hold spaces, commas and brackets (keys like "Memory, row by row")
+    r"\{\{\s*(?P<kind>results|machine):(?P<reference>[^\s:{}][^:{}\n]*?)(?::(?P<spec>[^}]*?))?\s*\}\}"
 )
 # Anything that starts like a placeholder; whatever PLACEHOLDER did not replace is an error.
 LEFT_OVER = re.compile(r"\{\{\s*\w+\s*:[^}\n]*\}?\}?")
@@ -198,7 +199,8 @@ def fill_placeholders(markdown: str, where: str, folder: Path | None = None) -> 
         if not outside(match.start()):
             return match[0]
         try:
-            return render(match["reference"], match["kind"], match["spec"], folder)
+            spec = match["spec"].strip() if match["spec"] is not None else None
+            return render(match["reference"].strip(), match["kind"], spec, folder)
         except (ResultError, json.JSONDecodeError) as error:
             log.warning(f"{where}: {match[0]}: {error}")
             return match[0]
