@@ -41,11 +41,44 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_int(name: str, value: object, least: int = 1) -> int:
-    """An int (not a bool) of at least ``least``; the default asks for a positive int."""
-    if not _is_int(value) or value < least:
-        wanted = {1: "a positive int", 0: "a non-negative int"}.get(least, f"an int >= {least}")
+def check_int(name: str, value: object, least: int | None = 1) -> int:
+    """An int (not a bool) of at least ``least``; the default asks for a positive int.
+
+    ``least=None`` accepts any int, negative ones included (a shift to the left).
+    """
+    if not _is_int(value) or (least is not None and value < least):
+        wanted = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(least, f"an int >= {least}")
         raise fail(name, wanted, shown(value))
+    return value
+
+
+def check_seed(name: str, value: object, *, optional: bool = False) -> int | None:
+    """A seed: a non-negative int, or ``None`` too when ``optional`` (meaning "leave the generator")."""
+    if optional and value is None:
+        return None
+    if not _is_int(value) or value < 0:
+        raise fail(name, "a non-negative int" + (" or None" if optional else ""), shown(value))
+    return value
+
+
+def check_ints(name: str, value: object, least: int = 1, *, allow_empty: bool = False) -> tuple[int, ...]:
+    """A sequence of ints, each at least ``least``, as a tuple: hidden widths, dilations."""
+    if (
+        not isinstance(value, Sequence)
+        or isinstance(value, str)
+        or (not value and not allow_empty)
+        or not all(_is_int(v) and v >= least for v in value)
+    ):
+        each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
+        size = "a (possibly empty)" if allow_empty else "a non-empty"
+        raise fail(name, f"{size} sequence of {each} ints", shown(value))
+    return tuple(value)
+
+
+def check_instance(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> object:
+    """An instance of ``kinds`` (a model, a vocabulary, a string), described as ``expected``."""
+    if not isinstance(value, kinds):
+        raise fail(name, expected, shown(value))
     return value
 
 
@@ -147,6 +180,19 @@ def check_finite(name: str, tensor: torch.Tensor) -> torch.Tensor:
     """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently)."""
     if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
         raise fail(name, "finite (no NaN or infinity)", f"{int((~torch.isfinite(tensor)).sum())} non-finite values")
+    return tensor
+
+
+def check_values(name: str, value: object, ranks: Sequence[int], layout: str) -> torch.Tensor:
+    """What a model reads: a floating tensor of one of ``ranks``, with no NaN or infinity."""
+    check_rank(name, value, ranks, layout)
+    return check_finite(name, check_floating(name, value))
+
+
+def check_same_length(name: str, tensor: torch.Tensor, other: str, length: int) -> torch.Tensor:
+    """As many examples as its partner: ``NAME must hold N examples like OTHER, got M``."""
+    if len(tensor) != length:
+        raise ValueError(f"{name} must hold {length} examples like {other}, got {len(tensor)}")
     return tensor
 
 

@@ -154,8 +154,8 @@ def parameters_to_json(model: nn.Module) -> dict[str, dict[str, list]]:
 
 def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     """The Eye explorer's file: weights, architecture and a few test digits to pick from."""
-    if eye.head != "max":
-        raise ValueError(f"the explorer draws the global max head, got head={eye.head!r}")
+    if eye.head_kind != "max":
+        raise ValueError(f"head must be 'max' (the explorer draws the global max head), got {eye.head_kind!r}")
     digits = load_digits()
     examples = []
     for label in range(10):
@@ -166,7 +166,7 @@ def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     return {
         "format": FORMAT,
         "model": "eyememory.models.eye.Eye",
-        "head": eye.head,
+        "head": eye.head_kind,
         "padding": 1,
         "input": "8x8 grey levels 0..16 divided by 16",
         "recipe": {**EYE_RECIPE, "seed": seed},
