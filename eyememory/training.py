@@ -115,7 +115,7 @@ class History:
         check_number("seconds", self.seconds, 0.0)
 
     def _values(self, name: str) -> list[float]:
-        if name != "loss" and name not in self.metrics:
+        if not isinstance(name, str) or (name != "loss" and name not in self.metrics):
             raise fail("name", f"'loss' or a metric name ({', '.join(map(repr, self.metrics))})", shown(name))
         values = self.loss if name == "loss" else self.metrics[name]
         if not values:
@@ -199,7 +199,8 @@ def fit(
         >>> history.loss[-1] < history.loss[0]
         True
     """
-    _check_examples(model, inputs, targets)
+    _check_examples(model, inputs)
+    _check_targets(targets, len(inputs))
     check_int("epochs", epochs)
     check_int("batch_size", batch_size)
     check_number("lr", lr, 0.0, open_low=True)
@@ -260,18 +261,29 @@ def _check_model(model: object) -> nn.Module:
     return model
 
 
-def _check_examples(model: object, inputs: object, targets: object | None = None) -> None:
-    """A model with parameters, and a non-empty batch of finite inputs (and as many targets)."""
+def _check_examples(model: object, inputs: object) -> None:
+    """A model with parameters, and a non-empty batch of finite inputs."""
     _check_model(model)
     check_tensor("inputs", inputs)
     if inputs.dim() == 0:
         raise fail("inputs", "a tensor of examples, shape (N, ...)", "a 0-D tensor")
     check_finite("inputs", check_nonempty("inputs", inputs))
-    if targets is not None:
-        check_tensor("targets", targets)
-        if targets.dim() == 0:
-            raise fail("targets", "a tensor of one target per example, shape (N, ...)", "a 0-D tensor")
-        check_finite("targets", check_same_length("targets", targets, "inputs", len(inputs)))
+
+
+def _check_targets(targets: object, n: int) -> None:
+    """One finite target per example."""
+    check_tensor("targets", targets)
+    if targets.dim() == 0:
+        raise fail("targets", "a tensor of one target per example, shape (N, ...)", "a 0-D tensor")
+    check_finite("targets", check_same_length("targets", targets, "inputs", n))
+
+
+def _run(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
+    """``model(batch)``; what the model refuses is reported as bad ``inputs``."""
+    try:
+        return model(batch)
+    except (ValueError, RuntimeError) as error:
+        raise fail("inputs", "examples the model accepts", f"{error}") from error
 
 
 @torch.no_grad()
@@ -281,9 +293,7 @@ def _check_labels(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor)
     was_training = model.training
     model.eval()
     try:
-        scores = model(inputs[:1])
-    except (ValueError, RuntimeError) as error:
-        raise fail("inputs", "examples the model accepts", f"{error}") from error
+        scores = _run(model, inputs[:1])
     finally:
         model.train(was_training)
     check_indices("targets", targets, scores.shape[-1])
@@ -300,7 +310,7 @@ def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 512) -> to
     check_int("batch_size", batch_size)
     model.eval()
     device = next(model.parameters()).device
-    outputs = [model(inputs[i : i + batch_size].to(device)).cpu() for i in range(0, len(inputs), batch_size)]
+    outputs = [_run(model, inputs[i : i + batch_size].to(device)).cpu() for i in range(0, len(inputs), batch_size)]
     return torch.cat(outputs)
 
 
@@ -312,7 +322,8 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> f
         >>> 0.0 <= accuracy(model, torch.randn(10, 2), torch.zeros(10, dtype=torch.long)) <= 1.0
         True
     """
-    _check_examples(model, inputs, targets)
+    _check_examples(model, inputs)
+    _check_targets(targets, len(inputs))
     check_rank("targets", targets, (1,), "(N,) class labels")
     scores = predict(model, inputs)
     if scores.dim() != 2:
