@@ -437,3 +437,19 @@ def test_notebook_links_lead_to_built_pages_and_anchors(built_site) -> None:
             elif parts.fragment and f'id="{parts.fragment}"' not in target.read_text(encoding="utf-8"):
                 broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
     assert broken == []
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: Memory(10)([[2, 3]]), r"ids must be a torch.Tensor, got list"),
+        (lambda: Memory(10, padding_idx=12), r"padding_idx must be an index below vocab_size = 10, got 12"),
+        (lambda: Memory(10, hidden_size=0), r"hidden_size must be a positive int, got 0"),
+        (lambda: Memory(10, num_classes=True), r"num_classes must be a positive int, got True"),
+        (lambda: Memory(10)(torch.tensor([[0, 3, 4]])), r"ids must be words first, then padding \(0\) only at the end, got padding inside row 0"),
+        (lambda: Memory(10)(torch.tensor([[3, 0, 4]])), r"ids must be words first, then padding \(0\) only at the end, got padding inside row 0"),
+    ],
+)
+def test_memory_refuses_what_it_used_to_misread(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()

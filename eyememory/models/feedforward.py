@@ -38,6 +38,7 @@ class MLP(Model):
     Attributes:
         layers: The ``nn.Sequential`` of linear layers and ReLUs, so parameters are named
             ``layers.0.weight``, ``layers.0.bias``, ``layers.2.weight``, ...
+        head: The last linear layer, ``layers[-1]``.
 
     Examples:
         >>> mlp = MLP(64, hidden=(64,), num_classes=10, seed=0)
@@ -65,6 +66,11 @@ class MLP(Model):
                 blocks += [nn.Linear(fan_in, fan_out), nn.ReLU()]
             blocks.append(nn.Linear(sizes[-2], sizes[-1]))
         self.layers = nn.Sequential(*blocks)
+
+    @property
+    def head(self) -> nn.Linear:
+        """The last linear layer, the read-out, under the name every model gives it."""
+        return self.layers[-1]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Flatten ``x`` of shape ``(N, ...)`` to ``(N, in_features)``; return logits ``(N, num_classes)``."""
