@@ -47,7 +47,9 @@ def check_int(name: str, value: object, least: int | None = 1) -> int:
     ``least=None`` accepts any int, negative ones included (a shift to the left).
     """
     if not _is_int(value) or (least is not None and value < least):
-        wanted = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(least, f"an int >= {least}")
+        wanted = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(
+            least, f"an int >= {least}"
+        )
         raise fail(name, wanted, shown(value))
     return value
 
@@ -61,7 +63,9 @@ def check_seed(name: str, value: object, *, optional: bool = False) -> int | Non
     return value
 
 
-def check_ints(name: str, value: object, least: int = 1, *, allow_empty: bool = False) -> tuple[int, ...]:
+def check_ints(
+    name: str, value: object, least: int = 1, *, allow_empty: bool = False
+) -> tuple[int, ...]:
     """A sequence of ints, each at least ``least``, as a tuple: hidden widths, dilations."""
     if (
         not isinstance(value, Sequence)
@@ -75,7 +79,9 @@ def check_ints(name: str, value: object, least: int = 1, *, allow_empty: bool = 
     return tuple(value)
 
 
-def check_instance(name: str, value: object, kinds: type | tuple[type, ...], expected: str) -> object:
+def check_instance(
+    name: str, value: object, kinds: type | tuple[type, ...], expected: str
+) -> object:
     """An instance of ``kinds`` (a model, a vocabulary, a string), described as ``expected``."""
     if not isinstance(value, kinds):
         raise fail(name, expected, shown(value))
@@ -90,13 +96,28 @@ def check_bool(name: str, value: object) -> bool:
 
 
 def check_number(
-    name: str, value: object, low: float = -math.inf, high: float = math.inf, *, open_low: bool = False
+    name: str,
+    value: object,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    open_low: bool = False,
 ) -> float:
     """A finite real number in ``[low, high]`` (``(low, high]`` with ``open_low``)."""
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not is_number or not math.isfinite(value) or value > high or value < low or (open_low and value == low):
+    if (
+        not is_number
+        or not math.isfinite(value)
+        or value > high
+        or value < low
+        or (open_low and value == low)
+    ):
         bracket = "(" if open_low else "["
-        wanted = "a finite number" if (low, high) == (-math.inf, math.inf) else f"a number in {bracket}{low}, {high}]"
+        wanted = (
+            "a finite number"
+            if (low, high) == (-math.inf, math.inf)
+            else f"a number in {bracket}{low}, {high}]"
+        )
         raise fail(name, wanted, shown(value))
     return float(value)
 
@@ -117,8 +138,11 @@ def ints(name: str, value: object, n: int, least: int = 1) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
         value = value[0]
     values = (value,) * n if _is_int(value) else value
-    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) != n or not all(
-        _is_int(v) and v >= least for v in values
+    if (
+        not isinstance(values, Sequence)
+        or isinstance(values, str)
+        or len(values) != n
+        or not all(_is_int(v) and v >= least for v in values)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
         several = "a pair of" if n == 2 else f"{n}"
@@ -152,7 +176,11 @@ def check_rank(name: str, value: object, ranks: Sequence[int], layout: str) -> i
     tensor = check_tensor(name, value)
     if tensor.dim() not in ranks:
         wanted = " or ".join(f"{r}-D" for r in ranks)
-        raise fail(name, f"{wanted} with shape {layout}", f"{tensor.dim()}-D with shape {tuple(tensor.shape)}")
+        raise fail(
+            name,
+            f"{wanted} with shape {layout}",
+            f"{tensor.dim()}-D with shape {tuple(tensor.shape)}",
+        )
     return tensor.dim()
 
 
@@ -162,7 +190,9 @@ def check_size(name: str, got: int, expected: int, what: str) -> None:
         raise ValueError(f"{name} must have {what} = {expected}, got {got}")
 
 
-def check_nonempty(name: str, tensor: torch.Tensor, what: str = "at least one example") -> torch.Tensor:
+def check_nonempty(
+    name: str, tensor: torch.Tensor, what: str = "at least one example"
+) -> torch.Tensor:
     """A tensor with no zero-sized dimension (an empty batch has no mean, no accuracy)."""
     if tensor.numel() == 0:
         raise fail(name, f"non-empty ({what})", f"shape {tuple(tensor.shape)}")
@@ -179,7 +209,11 @@ def check_floating(name: str, tensor: torch.Tensor) -> torch.Tensor:
 def check_finite(name: str, tensor: torch.Tensor) -> torch.Tensor:
     """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently)."""
     if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
-        raise fail(name, "finite (no NaN or infinity)", f"{int((~torch.isfinite(tensor)).sum())} non-finite values")
+        raise fail(
+            name,
+            "finite (no NaN or infinity)",
+            f"{int((~torch.isfinite(tensor)).sum())} non-finite values",
+        )
     return tensor
 
 
@@ -201,5 +235,7 @@ def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> t
     if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
         raise fail(name, "an integer tensor", f"dtype {tensor.dtype}")
     if tensor.numel() and (int(tensor.min()) < low or int(tensor.max()) >= high):
-        raise fail(name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}")
+        raise fail(
+            name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}"
+        )
     return tensor

@@ -87,8 +87,16 @@ def train_eye(seed: int = 0) -> tuple[Eye, dict]:
         "training_data_sha256": fingerprint(digits.train_images, digits.train_labels),
     }
     recipe = {k: v for k, v in EYE_RECIPE.items() if k != "max_shift"}
-    fit(eye, digits.train_images, digits.train_labels, augment=RandomShift(EYE_RECIPE["max_shift"]),
-        seed=seed, device="cpu", progress=False, **recipe)
+    fit(
+        eye,
+        digits.train_images,
+        digits.train_labels,
+        augment=RandomShift(EYE_RECIPE["max_shift"]),
+        seed=seed,
+        device="cpu",
+        progress=False,
+        **recipe,
+    )
     provenance["test_accuracy"] = round(accuracy(eye, digits.test_images, digits.test_labels), 4)
     return eye, provenance
 
@@ -124,8 +132,18 @@ def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
         "initial_weights_sha256": fingerprint(*memory.state_dict().values()),
         "training_data_sha256": fingerprint(ids, labels),
     }
-    fit(memory, ids, labels, epochs=r["epochs"], batch_size=r["batch_size"], lr=r["lr"],
-        max_grad_norm=r["max_grad_norm"], seed=seed, device="cpu", progress=False)
+    fit(
+        memory,
+        ids,
+        labels,
+        epochs=r["epochs"],
+        batch_size=r["batch_size"],
+        lr=r["lr"],
+        max_grad_norm=r["max_grad_norm"],
+        seed=seed,
+        device="cpu",
+        progress=False,
+    )
     test_sentences, test_labels = but_reviews(1000, seed=r["review_seed"] + 100)
     test_ids, _ = vocab.encode_batch(test_sentences)
     provenance["test_accuracy"] = round(accuracy(memory, test_ids, test_labels), 4)
@@ -155,7 +173,9 @@ def parameters_to_json(model: nn.Module) -> dict[str, dict[str, list]]:
 def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     """The Eye explorer's file: weights, architecture and a few test digits to pick from."""
     if eye.head_kind != "max":
-        raise ValueError(f"head must be 'max' (the explorer draws the global max head), got {eye.head_kind!r}")
+        raise ValueError(
+            f"head must be 'max' (the explorer draws the global max head), got {eye.head_kind!r}"
+        )
     digits = load_digits()
     examples = []
     for label in range(10):
@@ -200,8 +220,13 @@ def _load_parameters(model: nn.Module, parameters: dict[str, dict[str, list]]) -
     expected = {name: list(t.shape) for name, t in model.state_dict().items()}
     got = {name: p["shape"] for name, p in parameters.items()}
     if got != expected:
-        raise ValueError(f"the file's parameters must match the model: expected {expected}, got {got}")
-    state = {name: torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"]) for name, p in parameters.items()}
+        raise ValueError(
+            f"the file's parameters must match the model: expected {expected}, got {got}"
+        )
+    state = {
+        name: torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"])
+        for name, p in parameters.items()
+    }
     model.load_state_dict(state)
 
 
@@ -215,7 +240,9 @@ def eye_from_json(data: dict) -> Eye:
         torch.Size([2, 10])
     """
     if data.get("format") != FORMAT:
-        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+        raise ValueError(
+            f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}"
+        )
     C1 = data["parameters"]["conv1.weight"]["shape"][0]
     C2 = data["parameters"]["conv2.weight"]["shape"][0]
     eye = Eye(head=data["head"], channels=(C1, C2))
@@ -234,7 +261,9 @@ def memory_from_json(data: dict) -> tuple[Memory, Vocabulary]:
         torch.Size([1, 2])
     """
     if data.get("format") != FORMAT:
-        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+        raise ValueError(
+            f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}"
+        )
     V, E = data["parameters"]["embedding.weight"]["shape"]
     H = data["parameters"]["rnn.weight_hh_l0"]["shape"][0]
     C = data["parameters"]["head.weight"]["shape"][0]
@@ -242,7 +271,9 @@ def memory_from_json(data: dict) -> tuple[Memory, Vocabulary]:
     _load_parameters(memory, data["parameters"])
     vocab = Vocabulary(data["vocabulary"][2:])  # <pad> and <unk> come first, always
     if vocab.tokens != data["vocabulary"]:
-        raise ValueError("the file's vocabulary must start with <pad> and <unk> and hold no repeats")
+        raise ValueError(
+            "the file's vocabulary must start with <pad> and <unk> and hold no repeats"
+        )
     return memory.eval(), vocab
 
 
@@ -253,7 +284,10 @@ def export(out: Path, seed: int = 0) -> dict[str, Path]:
     memory, vocab, memory_provenance = train_memory(seed)
     files = {
         "eye": (out / "eye-model.json", eye_to_json(eye, eye_provenance, seed)),
-        "memory": (out / "memory-model.json", memory_to_json(memory, vocab, memory_provenance, seed)),
+        "memory": (
+            out / "memory-model.json",
+            memory_to_json(memory, vocab, memory_provenance, seed),
+        ),
     }
     for path, content in files.values():
         path.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
@@ -261,8 +295,12 @@ def export(out: Path, seed: int = 0) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m eyememory.export", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/assets/explorer"), help="folder for the JSON files")
+    parser = argparse.ArgumentParser(
+        prog="python -m eyememory.export", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("docs/assets/explorer"), help="folder for the JSON files"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # small models: one thread is fastest and the same everywhere

@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import matplotlib
+import matplotlib.figure
+
+from ._validation import fail, shown
 
 matplotlib.use("Agg")  # no screen needed; the figures are files
 import matplotlib.pyplot as plt  # noqa: E402
@@ -43,6 +46,12 @@ def save_figure(fig: plt.Figure, name: str) -> Path:
     Returns:
         The path written.
     """
+    if not isinstance(fig, matplotlib.figure.Figure):
+        raise fail("fig", "a matplotlib Figure", shown(fig))
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise fail(
+            "name", "a file name without folders or extension, such as 'eye-kernels'", shown(name)
+        )
     path = figures_dir() / f"{name}.svg"
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")

@@ -70,7 +70,9 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if not isinstance(device, (str, torch.device)):
-        raise fail("device", "a str such as 'cpu' or 'cuda', a torch.device, or None", shown(device))
+        raise fail(
+            "device", "a str such as 'cpu' or 'cuda', a torch.device, or None", shown(device)
+        )
     try:
         picked = torch.device(device)
     except RuntimeError:
@@ -109,14 +111,20 @@ class History:
         for name in ("loss", "epoch_seconds"):
             _numbers(name, getattr(self, name))
         if not isinstance(self.metrics, dict) or not all(isinstance(k, str) for k in self.metrics):
-            raise fail("metrics", "a dict from metric names to lists of numbers", shown(self.metrics))
+            raise fail(
+                "metrics", "a dict from metric names to lists of numbers", shown(self.metrics)
+            )
         for name, values in self.metrics.items():
             _numbers(f"metrics[{name!r}]", values)
         check_number("seconds", self.seconds, 0.0)
 
     def _values(self, name: str) -> list[float]:
         if not isinstance(name, str) or (name != "loss" and name not in self.metrics):
-            raise fail("name", f"'loss' or a metric name ({', '.join(map(repr, self.metrics))})", shown(name))
+            raise fail(
+                "name",
+                f"'loss' or a metric name ({', '.join(map(repr, self.metrics))})",
+                shown(name),
+            )
         values = self.loss if name == "loss" else self.metrics[name]
         if not values:
             raise fail("name", "a measure with at least one value", f"{name!r} with none")
@@ -133,7 +141,11 @@ class History:
         values = self._values(name)
         check_number("target", target)
         if len(self.epoch_seconds) != len(values):
-            raise fail("epoch_seconds", f"one time per value of {name!r} ({len(values)})", len(self.epoch_seconds))
+            raise fail(
+                "epoch_seconds",
+                f"one time per value of {name!r} ({len(values)})",
+                len(self.epoch_seconds),
+            )
         elapsed = 0.0
         for seconds, value in zip(self.epoch_seconds, values):
             elapsed += seconds
@@ -210,8 +222,12 @@ def fit(
             raise fail(name, "a function", shown(function))
     if loss_fn is None:
         raise fail("loss_fn", "a function", "None")
-    if not isinstance(metrics, (Mapping, type(None))) or not all(callable(m) for m in (metrics or {}).values()):
-        raise fail("metrics", "a dict from names to functions of the model, or None", shown(metrics))
+    if not isinstance(metrics, (Mapping, type(None))) or not all(
+        callable(m) for m in (metrics or {}).values()
+    ):
+        raise fail(
+            "metrics", "a dict from names to functions of the model, or None", shown(metrics)
+        )
     if max_grad_norm is not None:
         check_number("max_grad_norm", max_grad_norm, 0.0, open_low=True)
     check_seed("seed", seed)
@@ -310,7 +326,10 @@ def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 512) -> to
     check_int("batch_size", batch_size)
     model.eval()
     device = next(model.parameters()).device
-    outputs = [_run(model, inputs[i : i + batch_size].to(device)).cpu() for i in range(0, len(inputs), batch_size)]
+    outputs = [
+        _run(model, inputs[i : i + batch_size].to(device)).cpu()
+        for i in range(0, len(inputs), batch_size)
+    ]
     return torch.cat(outputs)
 
 
@@ -327,7 +346,11 @@ def accuracy(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> f
     check_rank("targets", targets, (1,), "(N,) class labels")
     scores = predict(model, inputs)
     if scores.dim() != 2:
-        raise fail("model", "a classifier answering scores (N, C)", f"outputs of shape {tuple(scores.shape)}")
+        raise fail(
+            "model",
+            "a classifier answering scores (N, C)",
+            f"outputs of shape {tuple(scores.shape)}",
+        )
     check_indices("targets", targets, scores.shape[1])
     return (scores.argmax(dim=1) == targets.cpu()).float().mean().item()
 
@@ -337,7 +360,11 @@ def mse(prediction: torch.Tensor, target: torch.Tensor) -> float:
     check_tensor("prediction", prediction)
     check_tensor("target", target)
     if prediction.shape != target.shape:
-        raise fail("target", f"shaped {tuple(prediction.shape)} like prediction", f"shape {tuple(target.shape)}")
+        raise fail(
+            "target",
+            f"shaped {tuple(prediction.shape)} like prediction",
+            f"shape {tuple(target.shape)}",
+        )
     for name, tensor in (("prediction", prediction), ("target", target)):
         if not tensor.dtype.is_floating_point:
             raise fail(name, "a floating-point tensor", f"dtype {tensor.dtype}")

@@ -186,7 +186,10 @@ def test_logistic_regression_is_an_mlp_without_hidden_layer() -> None:
 
 
 def test_mlp_refuses_bad_input() -> None:
-    with pytest.raises(ValueError, match=r"hidden must be a \(possibly empty\) sequence of positive ints, got \(0,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"hidden must be a \(possibly empty\) sequence of positive ints, got \(0,\)",
+    ):
         MLP(64, hidden=(0,))
     with pytest.raises(ValueError, match=r"64 numbers per example, got shape \(4, 1, 7, 7\)"):
         MLP()(torch.rand(4, 1, 7, 7))
@@ -234,7 +237,7 @@ def test_every_model_counts_its_parameters_and_takes_a_local_seed(name: str) -> 
 
 
 def test_every_model_refuses_a_seed_that_is_not_an_int() -> None:
-    for name, make in MODELS.items():
+    for make in MODELS.values():
         with pytest.raises(ValueError, match=r"seed must be a non-negative int or None, got 'a'"):
             make("a")
 
@@ -248,11 +251,15 @@ def test_eye_names_its_head_kind_and_backend() -> None:
 def test_accuracy_refuses_targets_of_the_wrong_shape_and_fit_refuses_no_examples() -> None:
     model = MLP(4, (), 2, seed=0)
     inputs, targets = torch.randn(6, 4), torch.zeros(6, dtype=torch.long)
-    with pytest.raises(ValueError, match=r"targets must be 1-D with shape \(N,\) class labels, got 2-D"):
+    with pytest.raises(
+        ValueError, match=r"targets must be 1-D with shape \(N,\) class labels, got 2-D"
+    ):
         accuracy(model, inputs, targets.reshape(6, 1))  # would broadcast to (6, 6)
     with pytest.raises(ValueError, match=r"targets must be in \[0, 2\), got values from 0 to 2"):
         accuracy(model, inputs, torch.tensor([0, 1, 2, 0, 1, 0]))
-    with pytest.raises(ValueError, match=r"inputs must be non-empty \(at least one example\), got shape \(0, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"inputs must be non-empty \(at least one example\), got shape \(0, 4\)"
+    ):
         fit(model, inputs[:0], targets[:0], progress=False)
     with pytest.raises(ValueError, match=r"targets must be in \[0, 2\), got values from 0 to 5"):
         fit(model, inputs, torch.arange(6), progress=False)

@@ -16,7 +16,15 @@ import torch
 from sklearn.datasets import load_digits as _sklearn_digits
 from sklearn.model_selection import train_test_split
 
-from .._validation import check_instance, check_int, check_number, check_rank, check_seed, check_tensor, fail
+from .._validation import (
+    check_instance,
+    check_int,
+    check_number,
+    check_rank,
+    check_seed,
+    check_tensor,
+    fail,
+)
 
 CLASSES = 10
 SIZE = 8

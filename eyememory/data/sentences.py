@@ -184,7 +184,9 @@ def contrastive_pairs(n_pairs: int, seed: int = 0) -> tuple[list[str], torch.Ten
     return sentences, torch.stack([labels, 1 - labels], dim=1).flatten()  # (2·n_pairs,)
 
 
-def distant_reviews(n: int, gaps: Sequence[int] | int, seed: int = 0) -> tuple[list[str], torch.Tensor, torch.Tensor]:
+def distant_reviews(
+    n: int, gaps: Sequence[int] | int, seed: int = 0
+) -> tuple[list[str], torch.Tensor, torch.Tensor]:
     """``n`` "but" reviews with ``gap`` neutral words after each clause.
 
     Each review draws its gap ``d`` from ``gaps`` (uniformly). The deciding adjective then

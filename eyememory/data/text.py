@@ -42,7 +42,9 @@ def _is_index_list(sequence: object) -> bool:
     )
 
 
-def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def pad(
+    sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Right-pad lists of indices into one tensor.
 
     Args:
@@ -64,7 +66,11 @@ def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: in
         or not sequences
         or not all(_is_index_list(s) for s in sequences)
     ):
-        raise fail("sequences", "a non-empty list of non-empty lists of non-negative ints", shown(sequences))
+        raise fail(
+            "sequences",
+            "a non-empty list of non-empty lists of non-negative ints",
+            shown(sequences),
+        )
     lengths = [len(s) for s in sequences]
     T = max(lengths) if length is None else check_int("length", length)
     if max(lengths) > T:
@@ -82,7 +88,11 @@ def _strings(name: str, texts: object, *, allow_empty: bool = False) -> list[str
         raise fail(name, "a list of strings", shown(texts))
     texts = list(texts)
     if (not texts and not allow_empty) or not all(isinstance(t, str) for t in texts):
-        raise fail(name, "a non-empty list of strings" if not allow_empty else "a list of strings", shown(texts))
+        raise fail(
+            name,
+            "a non-empty list of strings" if not allow_empty else "a list of strings",
+            shown(texts),
+        )
     return texts
 
 
@@ -108,7 +118,12 @@ class Vocabulary:
         (torch.Size([2, 4]), [4, 2])
     """
 
-    def __init__(self, tokens: Iterable[str], tokenizer: Callable[[str], list[str]] = tokenize, separator: str = " ") -> None:
+    def __init__(
+        self,
+        tokens: Iterable[str],
+        tokenizer: Callable[[str], list[str]] = tokenize,
+        separator: str = " ",
+    ) -> None:
         tokens = _strings("tokens", tokens, allow_empty=True)
         if not callable(tokenizer):
             raise fail("tokenizer", "a function from a str to a list of tokens", shown(tokenizer))
@@ -178,10 +193,14 @@ class Vocabulary:
                 words.append(self.tokens[i])
         return self.separator.join(words)
 
-    def encode_batch(self, texts: Sequence[str], length: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode_batch(
+        self, texts: Sequence[str], length: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Encode and [`pad`][eyememory.data.text.pad] several texts: ``(ids (N, T), lengths (N,))``."""
         texts = _strings("texts", texts)
         encoded = [self.encode(t) for t in texts]
         if not all(encoded):
-            raise fail("texts", "texts of at least one token each", f"an empty one at {encoded.index([])}")
+            raise fail(
+                "texts", "texts of at least one token each", f"an empty one at {encoded.index([])}"
+            )
         return pad(encoded, length, self.pad_index)

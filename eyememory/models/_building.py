@@ -11,7 +11,15 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_indices, check_int, check_rank, check_seed, check_tensor, fail
+from .._validation import (
+    check_choice,
+    check_indices,
+    check_int,
+    check_rank,
+    check_seed,
+    check_tensor,
+    fail,
+)
 from ..nn import GRU, LSTM, RNN
 
 CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
@@ -68,10 +76,18 @@ def sentence_lengths(ids: object, vocab_size: int, padding_idx: int) -> torch.Te
     lengths = real.sum(dim=1)  # (N,)
     if (lengths == 0).any():
         empty = int((lengths == 0).nonzero()[0])
-        raise fail("ids", "sentences of at least one real word each", f"only padding in row {empty}")
+        raise fail(
+            "ids", "sentences of at least one real word each", f"only padding in row {empty}"
+        )
     T = ids.shape[1]
-    words_first = torch.arange(T, device=ids.device).reshape(1, T) < lengths.reshape(-1, 1)  # (N, T)
+    words_first = torch.arange(T, device=ids.device).reshape(1, T) < lengths.reshape(
+        -1, 1
+    )  # (N, T)
     if not torch.equal(real, words_first):
         row = int((real != words_first).any(dim=1).nonzero()[0])
-        raise fail("ids", f"words first, then padding ({padding_idx}) only at the end", f"padding inside row {row}")
+        raise fail(
+            "ids",
+            f"words first, then padding ({padding_idx}) only at the end",
+            f"padding inside row {row}",
+        )
     return lengths

@@ -47,7 +47,7 @@ class ArticleCNN(Model):
             Feature maps, shape ``(N, 16, H - 2, W - 2)``.
         """
         check_values("images", images, (4,), "(N, 3, H, W)")
-        N, C, H, W = images.shape
+        _N, C, H, W = images.shape
         check_size("images", C, 3, "channels (dim 1)")
         if H < 3 or W < 3:
             raise fail("images", "at least 3×3 to fit a 3×3 kernel", f"{H}×{W}")
@@ -94,7 +94,7 @@ class ArticleRNN(Model):
             state, shape ``(1, N, H)`` (one layer).
         """
         check_values("sequences", sequences, (3,), "(N, T, I)")
-        N, T, I = sequences.shape
+        _N, T, I = sequences.shape
         check_size("sequences", I, self.rnn.input_size, "features per step (dim 2)")
         if T == 0:
             raise fail("sequences", "at least one time step", "0 steps")

@@ -58,7 +58,9 @@ class BagOfNgrams:
     def __init__(self, n: int = 1, C: float = 10.0) -> None:
         self.n = check_int("n", n)
         check_number("C", C, 0.0, open_low=True)
-        self.vectorizer = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, n))
+        self.vectorizer = CountVectorizer(
+            tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, n)
+        )
         self.classifier = LogisticRegression(C=C, max_iter=2000)
 
     def __repr__(self) -> str:
@@ -96,7 +98,9 @@ class BagOfNgrams:
     def predict(self, sentences: Sequence[str]) -> torch.Tensor:
         """Predicted labels, shape ``(N,)``."""
         self._check_fitted("predict")
-        return torch.as_tensor(self.classifier.predict(self.vectorizer.transform(_sentences(sentences))))
+        return torch.as_tensor(
+            self.classifier.predict(self.vectorizer.transform(_sentences(sentences)))
+        )
 
     def accuracy(self, sentences: Sequence[str], labels: Sequence[int] | torch.Tensor) -> float:
         """Fraction of ``sentences`` labelled correctly."""

@@ -46,7 +46,9 @@ def char_vocabulary(text: str) -> Vocabulary:
     return Vocabulary.build([text], tokenizer=list, separator="")
 
 
-def text_windows(text: str, vocab: Vocabulary, length: int, stride: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def text_windows(
+    text: str, vocab: Vocabulary, length: int, stride: int | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut ``text`` into training pairs: ``length`` characters, and the same shifted by one.
 
     Args:
@@ -101,7 +103,14 @@ class CharLM(Model):
         torch.Size([4, 10, 30])
     """
 
-    def __init__(self, vocab_size: int, embedding_dim: int = 16, hidden_size: int = 64, cell: str = "rnn", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 16,
+        hidden_size: int = 64,
+        cell: str = "rnn",
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
         check_int("vocab_size", vocab_size)
         check_int("embedding_dim", embedding_dim)
@@ -123,7 +132,14 @@ class CharLM(Model):
 
 
 @torch.no_grad()
-def sample(model: CharLM, vocab: Vocabulary, prompt: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
+def sample(
+    model: CharLM,
+    vocab: Vocabulary,
+    prompt: str,
+    length: int,
+    temperature: float = 1.0,
+    seed: int = 0,
+) -> str:
     """Continue ``prompt`` by ``length`` characters, each drawn from the model's prediction.
 
     Args:
@@ -139,7 +155,12 @@ def sample(model: CharLM, vocab: Vocabulary, prompt: str, length: int, temperatu
     """
     check_instance("model", model, CharLM, "a CharLM")
     check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
-    check_size("vocab", len(vocab), model.embedding.num_embeddings, "as many tokens as the model's vocab_size")
+    check_size(
+        "vocab",
+        len(vocab),
+        model.embedding.num_embeddings,
+        "as many tokens as the model's vocab_size",
+    )
     if not check_instance("prompt", prompt, str, "a str") or not vocab.encode(prompt):
         raise fail("prompt", "a str of at least one character", repr(prompt))
     check_int("length", length, least=0)

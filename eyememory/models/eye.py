@@ -114,7 +114,7 @@ class Eye(Model):
             ``(N, C2, 2, 2)``, and ``logits`` ``(N, num_classes)``.
         """
         check_values("images", images, (4,), "(N, 1, 8, 8)")
-        N, C, H, W = images.shape
+        _N, C, H, W = images.shape
         check_size("images", C, 1, "channels (dim 1)")
         if (H, W) != (8, 8):
             raise fail("images", "8×8", f"{H}×{W}")

@@ -99,9 +99,14 @@ class WordEye(Model):
     def features(self, ids: torch.Tensor) -> torch.Tensor:
         """The last layer's map after the ReLU, zero past each sentence's end: ``(N, C, T)``."""
         lengths = self.lengths(ids)  # (N,)
-        ids, lengths = ids.to(self.embedding.weight.device), lengths.to(self.embedding.weight.device)
+        ids, lengths = (
+            ids.to(self.embedding.weight.device),
+            lengths.to(self.embedding.weight.device),
+        )
         N, T = ids.shape
-        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(N, 1, 1)  # (N, 1, T)
+        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(
+            N, 1, 1
+        )  # (N, 1, T)
         x = self.embedding(ids).transpose(1, 2)  # (N, E, T): words along the last axis
         for conv in self.convs:
             # Zero past the end after every layer, as the convolution's own padding is:
@@ -133,7 +138,9 @@ class SeriesEye(Model):
         2993
     """
 
-    def __init__(self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None) -> None:
+    def __init__(
+        self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None
+    ) -> None:
         super().__init__()
         check_int("window", window)
         check_int("channels", channels)
@@ -150,7 +157,7 @@ class SeriesEye(Model):
         if rank == 3:
             check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
             windows = windows.squeeze(2)  # (N, T)
-        N, T = windows.shape
+        _N, T = windows.shape
         check_size("windows", T, self.window, "steps per window (dim 1)")
         x = windows.to(self.head.weight.device).unsqueeze(1)  # (N, 1, T): one channel
         maps = torch.relu(self.conv(x))  # (N, C, T - k + 1)

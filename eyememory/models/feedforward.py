@@ -17,6 +17,7 @@ default loss of [`fit`][eyememory.training.fit]) turns them into probabilities.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import torch
 from torch import nn
@@ -62,7 +63,7 @@ class MLP(Model):
         sizes = [in_features, *self.hidden, num_classes]
         blocks: list[nn.Module] = []
         with seeded(seed):
-            for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
+            for fan_in, fan_out in pairwise(sizes[:-1]):
                 blocks += [nn.Linear(fan_in, fan_out), nn.ReLU()]
             blocks.append(nn.Linear(sizes[-2], sizes[-1]))
         self.layers = nn.Sequential(*blocks)
@@ -100,5 +101,7 @@ class LogisticRegression(MLP):
         650
     """
 
-    def __init__(self, in_features: int = 64, num_classes: int = 10, seed: int | None = None) -> None:
+    def __init__(
+        self, in_features: int = 64, num_classes: int = 10, seed: int | None = None
+    ) -> None:
         super().__init__(in_features, hidden=(), num_classes=num_classes, seed=seed)

@@ -43,8 +43,12 @@ class LinearAR:
         """Least-squares weights for ``y ≈ X @ a + c``; returns ``self``."""
         check_nonempty("X", check_values("X", X, (2,), "(N, p)"))
         check_same_length("y", check_values("y", y, (1,), "(N,)"), "X", len(X))
-        design = torch.cat([X.double(), torch.ones(len(X), 1, dtype=torch.float64)], dim=1)  # (N, p + 1)
-        solution = torch.linalg.lstsq(design, y.double().unsqueeze(1)).solution.squeeze(1)  # (p + 1,)
+        design = torch.cat(
+            [X.double(), torch.ones(len(X), 1, dtype=torch.float64)], dim=1
+        )  # (N, p + 1)
+        solution = torch.linalg.lstsq(design, y.double().unsqueeze(1)).solution.squeeze(
+            1
+        )  # (p + 1,)
         self.coefficients = solution[:-1].float()
         self.intercept = float(solution[-1])
         return self
@@ -55,5 +59,9 @@ class LinearAR:
             raise ValueError("LinearAR must be fitted before predict; call fit(X, y) first")
         check_values("X", X, (2,), "(N, p)")
         if X.shape[1] != len(self.coefficients):
-            raise fail("X", f"windows of p = {len(self.coefficients)} values like the fitted model", X.shape[1])
+            raise fail(
+                "X",
+                f"windows of p = {len(self.coefficients)} values like the fitted model",
+                X.shape[1],
+            )
         return X @ self.coefficients.to(X) + self.intercept

@@ -37,6 +37,7 @@ from .._validation import (
 )
 from ._building import Model, recurrent_layer, seeded, sentence_lengths, word_embedding
 
+
 @dataclass
 class MemoryTrace:
     """What a [`Memory`][eyememory.models.memory.Memory] thought after every word.
@@ -55,9 +56,11 @@ class MemoryTrace:
         check_rank("states", self.states, (3,), "(N, T, H)")
         check_rank("logits", self.logits, (3,), "(N, T, C)")
         check_rank("lengths", self.lengths, (1,), "(N,)")
-        N, T, H = self.states.shape
+        N, T, _H = self.states.shape
         if tuple(self.logits.shape[:2]) != (N, T):
-            raise fail("logits", f"shaped ({N}, {T}, C) like states", f"shape {tuple(self.logits.shape)}")
+            raise fail(
+                "logits", f"shaped ({N}, {T}, C) like states", f"shape {tuple(self.logits.shape)}"
+            )
         check_size("lengths", len(self.lengths), N, "length N")
         check_indices("lengths", self.lengths, T + 1, low=1)
 
@@ -130,7 +133,10 @@ class Memory(Model):
             Scores (logits), shape ``(N, C)``.
         """
         lengths = self.lengths(ids)  # (N,)
-        ids, lengths = ids.to(self.embedding.weight.device), lengths.to(self.embedding.weight.device)
+        ids, lengths = (
+            ids.to(self.embedding.weight.device),
+            lengths.to(self.embedding.weight.device),
+        )
         states = self.states(ids)  # (N, T, H)
         last = states[torch.arange(len(ids), device=ids.device), lengths - 1]  # (N, H)
         return self.head(last)  # (N, C)

@@ -20,7 +20,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_indices, check_int, check_rank, check_seed, check_size, check_tensor, check_values, fail, shown
+from .._validation import (
+    check_indices,
+    check_int,
+    check_rank,
+    check_seed,
+    check_size,
+    check_tensor,
+    check_values,
+    fail,
+    shown,
+)
 from ._building import Model, recurrent_layer, seeded
 
 
@@ -66,11 +76,13 @@ class RowMemory(Model):
         if rank == 4:
             check_size("images", images.shape[1], 1, "channels (dim 1)")
             images = images.squeeze(1)  # (N, H, W)
-        N, H, W = images.shape
+        _N, H, W = images.shape
         check_size("images", W, self.width, "pixels per row (last dim)")
         if H == 0:
             raise fail("images", "at least one row", "0 rows")
-        out, _ = self.rnn(images.to(self.head.weight.device))  # (N, H, hidden): the state after each row
+        out, _ = self.rnn(
+            images.to(self.head.weight.device)
+        )  # (N, H, hidden): the state after each row
         return self.head(out[:, -1])  # (N, num_classes)
 
 

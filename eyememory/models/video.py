@@ -107,7 +107,9 @@ class EyeMemory(Model):
     # --8<-- [end:frames]
 
 
-def moving_digits(images: torch.Tensor, frames: int = 3, step: int = 1, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def moving_digits(
+    images: torch.Tensor, frames: int = 3, step: int = 1, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Clips of each image sliding ``step`` pixels per frame, to the right (label 1) or left (label 0).
 
     Frame $t$ shows the image moved by $\\pm\\,\\text{step}\\,(t - \\lfloor T/2 \\rfloor)$ pixels, so
