@@ -895,10 +895,10 @@ def numeric_extremes(spec: Arg) -> st.SearchStrategy[object]:
     if spec.kind in ("seed", "optional_seed"):
         return st.integers(max_value=-1)
     if spec.kind == "number":
-        below = st.floats(max_value=spec.low, exclude_max=True, allow_nan=False)
-        return below | st.floats(allow_nan=True, allow_infinity=True).filter(
-            lambda v: not math.isfinite(v)
-        )
+        non_finite = st.sampled_from([math.nan, math.inf, -math.inf])
+        if not math.isfinite(spec.low):
+            return non_finite
+        return st.floats(max_value=spec.low, exclude_max=True, allow_nan=False) | non_finite
     return st.nothing()
 
 
