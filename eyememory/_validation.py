@@ -37,8 +37,14 @@ def fail(name: str, expected: str, got: object) -> ValueError:
     return ValueError(f"{name} must be {expected}, got {got}")
 
 
-def _is_int(value: object) -> bool:
+def is_int(value: object) -> bool:
+    """An ``int`` and not a ``bool`` (``True`` is an int to Python, never a size to a learner)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> bool:
+    """An ``int`` or a ``float``, not a ``bool``."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def check_int(name: str, value: object, least: int | None = 1) -> int:
@@ -46,7 +52,7 @@ def check_int(name: str, value: object, least: int | None = 1) -> int:
 
     ``least=None`` accepts any int, negative ones included (a shift to the left).
     """
-    if not _is_int(value) or (least is not None and value < least):
+    if not is_int(value) or (least is not None and value < least):
         wanted = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(
             least, f"an int >= {least}"
         )
@@ -58,7 +64,7 @@ def check_seed(name: str, value: object, *, optional: bool = False) -> int | Non
     """A seed: a non-negative int, or ``None`` too when ``optional`` (meaning "leave the generator")."""
     if optional and value is None:
         return None
-    if not _is_int(value) or value < 0:
+    if not is_int(value) or value < 0:
         raise fail(name, "a non-negative int" + (" or None" if optional else ""), shown(value))
     return value
 
@@ -71,7 +77,7 @@ def check_ints(
         not isinstance(value, Sequence)
         or isinstance(value, str)
         or (not value and not allow_empty)
-        or not all(_is_int(v) and v >= least for v in value)
+        or not all(is_int(v) and v >= least for v in value)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
         size = "a (possibly empty)" if allow_empty else "a non-empty"
@@ -104,9 +110,8 @@ def check_number(
     open_low: bool = False,
 ) -> float:
     """A finite real number in ``[low, high]`` (``(low, high]`` with ``open_low``)."""
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if (
-        not is_number
+        not is_number(value)
         or not math.isfinite(value)
         or value > high
         or value < low
@@ -137,12 +142,12 @@ def ints(name: str, value: object, n: int, least: int = 1) -> tuple[int, ...]:
     """
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
         value = value[0]
-    values = (value,) * n if _is_int(value) else value
+    values = (value,) * n if is_int(value) else value
     if (
         not isinstance(values, Sequence)
         or isinstance(values, str)
         or len(values) != n
-        or not all(_is_int(v) and v >= least for v in values)
+        or not all(is_int(v) and v >= least for v in values)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
         several = "a pair of" if n == 2 else f"{n}"

@@ -31,6 +31,7 @@ from ._validation import (
     check_seed,
     check_tensor,
     fail,
+    is_number,
     shown,
 )
 
@@ -84,9 +85,7 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
 
 def _numbers(name: str, values: object) -> list[float]:
     """A list of real numbers, one per epoch."""
-    if not isinstance(values, list) or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
-    ):
+    if not isinstance(values, list) or not all(is_number(v) for v in values):
         raise fail(name, "a list of numbers", shown(values))
     return values
 

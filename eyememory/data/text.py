@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import torch
 
-from .._validation import check_instance, check_int, check_rank, fail, shown
+from .._validation import check_instance, check_int, check_rank, fail, is_int, shown
 
 PAD = "<pad>"
 UNK = "<unk>"
@@ -38,7 +38,7 @@ def _is_index_list(sequence: object) -> bool:
         isinstance(sequence, Sequence)
         and not isinstance(sequence, str)
         and len(sequence) > 0
-        and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in sequence)
+        and all(is_int(i) and i >= 0 for i in sequence)
     )
 
 
@@ -187,7 +187,7 @@ class Vocabulary:
             raise fail("ids", "a list or 1-D tensor of ints", shown(ids))
         words = []
         for i in ids:
-            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self):
+            if not is_int(i) or not 0 <= i < len(self):
                 raise fail("ids", f"ints in [0, {len(self)})", shown(i))
             if i != self.pad_index:
                 words.append(self.tokens[i])

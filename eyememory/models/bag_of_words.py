@@ -23,7 +23,7 @@ import torch
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from .._validation import check_int, check_number, check_rank, fail, shown
+from .._validation import check_int, check_number, check_rank, fail, is_int, shown
 from ..data.text import tokenize
 
 
@@ -72,7 +72,7 @@ class BagOfNgrams:
         if not isinstance(labels, torch.Tensor):
             if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
                 raise fail("labels", "a list or tensor of int labels", shown(labels))
-            if not all(isinstance(y, int) and not isinstance(y, bool) for y in labels):
+            if not all(is_int(y) for y in labels):
                 raise fail("labels", "int labels", shown(labels))
             labels = torch.tensor(labels, dtype=torch.long)
         check_rank("labels", labels, (1,), "(N,)")
