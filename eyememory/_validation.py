@@ -37,15 +37,60 @@ def fail(name: str, expected: str, got: object) -> ValueError:
     return ValueError(f"{name} must be {expected}, got {got}")
 
 
-def _is_int(value: object) -> bool:
+def is_int(value: object) -> bool:
+    """An ``int`` and not a ``bool`` (``True`` is an int to Python, never a size to a learner)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_int(name: str, value: object, least: int = 1) -> int:
-    """An int (not a bool) of at least ``least``; the default asks for a positive int."""
-    if not _is_int(value) or value < least:
-        wanted = {1: "a positive int", 0: "a non-negative int"}.get(least, f"an int >= {least}")
+def is_number(value: object) -> bool:
+    """An ``int`` or a ``float``, not a ``bool``."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_int(name: str, value: object, least: int | None = 1) -> int:
+    """An int (not a bool) of at least ``least``; the default asks for a positive int.
+
+    ``least=None`` accepts any int, negative ones included (a shift to the left).
+    """
+    if not is_int(value) or (least is not None and value < least):
+        wanted = {1: "a positive int", 0: "a non-negative int", None: "an int"}.get(
+            least, f"an int >= {least}"
+        )
         raise fail(name, wanted, shown(value))
+    return value
+
+
+def check_seed(name: str, value: object, *, optional: bool = False) -> int | None:
+    """A seed: a non-negative int, or ``None`` too when ``optional`` (meaning "leave the generator")."""
+    if optional and value is None:
+        return None
+    if not is_int(value) or value < 0:
+        raise fail(name, "a non-negative int" + (" or None" if optional else ""), shown(value))
+    return value
+
+
+def check_ints(
+    name: str, value: object, least: int = 1, *, allow_empty: bool = False
+) -> tuple[int, ...]:
+    """A sequence of ints, each at least ``least``, as a tuple: hidden widths, dilations."""
+    if (
+        not isinstance(value, Sequence)
+        or isinstance(value, str)
+        or (not value and not allow_empty)
+        or not all(is_int(v) and v >= least for v in value)
+    ):
+        each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
+        size = "a (possibly empty)" if allow_empty else "a non-empty"
+        raise fail(name, f"{size} sequence of {each} ints", shown(value))
+    return tuple(value)
+
+
+def check_instance(
+    name: str, value: object, kinds: type | tuple[type, ...], expected: str
+) -> object:
+    """An instance of ``kinds`` (a model, a vocabulary, a string), described as ``expected``."""
+    if not isinstance(value, kinds):
+        raise fail(name, expected, shown(value))
     return value
 
 
@@ -57,13 +102,27 @@ def check_bool(name: str, value: object) -> bool:
 
 
 def check_number(
-    name: str, value: object, low: float = -math.inf, high: float = math.inf, *, open_low: bool = False
+    name: str,
+    value: object,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    open_low: bool = False,
 ) -> float:
     """A finite real number in ``[low, high]`` (``(low, high]`` with ``open_low``)."""
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not is_number or not math.isfinite(value) or value > high or value < low or (open_low and value == low):
+    if (
+        not is_number(value)
+        or not math.isfinite(value)
+        or value > high
+        or value < low
+        or (open_low and value == low)
+    ):
         bracket = "(" if open_low else "["
-        wanted = "a finite number" if (low, high) == (-math.inf, math.inf) else f"a number in {bracket}{low}, {high}]"
+        wanted = (
+            "a finite number"
+            if (low, high) == (-math.inf, math.inf)
+            else f"a number in {bracket}{low}, {high}]"
+        )
         raise fail(name, wanted, shown(value))
     return float(value)
 
@@ -83,9 +142,12 @@ def ints(name: str, value: object, n: int, least: int = 1) -> tuple[int, ...]:
     """
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
         value = value[0]
-    values = (value,) * n if _is_int(value) else value
-    if not isinstance(values, Sequence) or isinstance(values, str) or len(values) != n or not all(
-        _is_int(v) and v >= least for v in values
+    values = (value,) * n if is_int(value) else value
+    if (
+        not isinstance(values, Sequence)
+        or isinstance(values, str)
+        or len(values) != n
+        or not all(is_int(v) and v >= least for v in values)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
         several = "a pair of" if n == 2 else f"{n}"
@@ -119,7 +181,11 @@ def check_rank(name: str, value: object, ranks: Sequence[int], layout: str) -> i
     tensor = check_tensor(name, value)
     if tensor.dim() not in ranks:
         wanted = " or ".join(f"{r}-D" for r in ranks)
-        raise fail(name, f"{wanted} with shape {layout}", f"{tensor.dim()}-D with shape {tuple(tensor.shape)}")
+        raise fail(
+            name,
+            f"{wanted} with shape {layout}",
+            f"{tensor.dim()}-D with shape {tuple(tensor.shape)}",
+        )
     return tensor.dim()
 
 
@@ -129,7 +195,9 @@ def check_size(name: str, got: int, expected: int, what: str) -> None:
         raise ValueError(f"{name} must have {what} = {expected}, got {got}")
 
 
-def check_nonempty(name: str, tensor: torch.Tensor, what: str = "at least one example") -> torch.Tensor:
+def check_nonempty(
+    name: str, tensor: torch.Tensor, what: str = "at least one example"
+) -> torch.Tensor:
     """A tensor with no zero-sized dimension (an empty batch has no mean, no accuracy)."""
     if tensor.numel() == 0:
         raise fail(name, f"non-empty ({what})", f"shape {tuple(tensor.shape)}")
@@ -146,7 +214,24 @@ def check_floating(name: str, tensor: torch.Tensor) -> torch.Tensor:
 def check_finite(name: str, tensor: torch.Tensor) -> torch.Tensor:
     """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently)."""
     if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
-        raise fail(name, "finite (no NaN or infinity)", f"{int((~torch.isfinite(tensor)).sum())} non-finite values")
+        raise fail(
+            name,
+            "finite (no NaN or infinity)",
+            f"{int((~torch.isfinite(tensor)).sum())} non-finite values",
+        )
+    return tensor
+
+
+def check_values(name: str, value: object, ranks: Sequence[int], layout: str) -> torch.Tensor:
+    """What a model reads: a floating tensor of one of ``ranks``, with no NaN or infinity."""
+    check_rank(name, value, ranks, layout)
+    return check_finite(name, check_floating(name, value))
+
+
+def check_same_length(name: str, tensor: torch.Tensor, other: str, length: int) -> torch.Tensor:
+    """As many examples as its partner: ``NAME must hold N examples like OTHER, got M``."""
+    if len(tensor) != length:
+        raise ValueError(f"{name} must hold {length} examples like {other}, got {len(tensor)}")
     return tensor
 
 
@@ -155,5 +240,7 @@ def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> t
     if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
         raise fail(name, "an integer tensor", f"dtype {tensor.dtype}")
     if tensor.numel() and (int(tensor.min()) < low or int(tensor.max()) >= high):
-        raise fail(name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}")
+        raise fail(
+            name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}"
+        )
     return tensor

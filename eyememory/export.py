@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ._validation import check_instance, check_seed, check_size, fail, shown
 from .data.digits import RandomShift, load_digits
 from .data.sentences import FILLERS, but_reviews
 from .data.text import UNK, Vocabulary
@@ -87,8 +88,16 @@ def train_eye(seed: int = 0) -> tuple[Eye, dict]:
         "training_data_sha256": fingerprint(digits.train_images, digits.train_labels),
     }
     recipe = {k: v for k, v in EYE_RECIPE.items() if k != "max_shift"}
-    fit(eye, digits.train_images, digits.train_labels, augment=RandomShift(EYE_RECIPE["max_shift"]),
-        seed=seed, device="cpu", progress=False, **recipe)
+    fit(
+        eye,
+        digits.train_images,
+        digits.train_labels,
+        augment=RandomShift(EYE_RECIPE["max_shift"]),
+        seed=seed,
+        device="cpu",
+        progress=False,
+        **recipe,
+    )
     provenance["test_accuracy"] = round(accuracy(eye, digits.test_images, digits.test_labels), 4)
     return eye, provenance
 
@@ -124,8 +133,18 @@ def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
         "initial_weights_sha256": fingerprint(*memory.state_dict().values()),
         "training_data_sha256": fingerprint(ids, labels),
     }
-    fit(memory, ids, labels, epochs=r["epochs"], batch_size=r["batch_size"], lr=r["lr"],
-        max_grad_norm=r["max_grad_norm"], seed=seed, device="cpu", progress=False)
+    fit(
+        memory,
+        ids,
+        labels,
+        epochs=r["epochs"],
+        batch_size=r["batch_size"],
+        lr=r["lr"],
+        max_grad_norm=r["max_grad_norm"],
+        seed=seed,
+        device="cpu",
+        progress=False,
+    )
     test_sentences, test_labels = but_reviews(1000, seed=r["review_seed"] + 100)
     test_ids, _ = vocab.encode_batch(test_sentences)
     provenance["test_accuracy"] = round(accuracy(memory, test_ids, test_labels), 4)
@@ -154,8 +173,15 @@ def parameters_to_json(model: nn.Module) -> dict[str, dict[str, list]]:
 
 def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     """The Eye explorer's file: weights, architecture and a few test digits to pick from."""
-    if eye.head != "max":
-        raise ValueError(f"the explorer draws the global max head, got head={eye.head!r}")
+    check_instance("eye", eye, Eye, "an Eye")
+    if eye.head_kind != "max":
+        raise fail(
+            "eye",
+            "an Eye with the global max head (what the explorer draws)",
+            f"head {eye.head_kind!r}",
+        )
+    check_instance("provenance", provenance, dict, "a dict")
+    check_seed("seed", seed)
     digits = load_digits()
     examples = []
     for label in range(10):
@@ -166,7 +192,7 @@ def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     return {
         "format": FORMAT,
         "model": "eyememory.models.eye.Eye",
-        "head": eye.head,
+        "head": eye.head_kind,
         "padding": 1,
         "input": "8x8 grey levels 0..16 divided by 16",
         "recipe": {**EYE_RECIPE, "seed": seed},
@@ -179,8 +205,22 @@ def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
 
 def memory_to_json(memory: Memory, vocab: Vocabulary, provenance: dict, seed: int) -> dict:
     """The Memory explorer's file: weights, vocabulary and class names."""
+    check_instance("memory", memory, Memory, "a Memory")
     if memory.cell != "rnn":
-        raise ValueError(f"the explorer runs the tanh RNN, got cell={memory.cell!r}")
+        raise fail(
+            "memory",
+            "a Memory with cell='rnn' (the explorer runs the tanh RNN)",
+            f"cell {memory.cell!r}",
+        )
+    check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
+    check_size(
+        "vocab",
+        len(vocab),
+        memory.embedding.num_embeddings,
+        "as many tokens as the Memory's vocab_size",
+    )
+    check_instance("provenance", provenance, dict, "a dict")
+    check_seed("seed", seed)
     return {
         "format": FORMAT,
         "model": "eyememory.models.memory.Memory",
@@ -200,9 +240,19 @@ def _load_parameters(model: nn.Module, parameters: dict[str, dict[str, list]]) -
     expected = {name: list(t.shape) for name, t in model.state_dict().items()}
     got = {name: p["shape"] for name, p in parameters.items()}
     if got != expected:
-        raise ValueError(f"the file's parameters must match the model: expected {expected}, got {got}")
-    state = {name: torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"]) for name, p in parameters.items()}
+        raise ValueError(f"data's parameters must match the model: expected {expected}, got {got}")
+    state = {
+        name: torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"])
+        for name, p in parameters.items()
+    }
     model.load_state_dict(state)
+
+
+def _check_file(data: object) -> None:
+    """An explorer file's content: a dict of this format."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        got = f"format {data.get('format')!r}" if isinstance(data, dict) else shown(data)
+        raise fail("data", f"an explorer file's content (a dict of format {FORMAT!r})", got)
 
 
 def eye_from_json(data: dict) -> Eye:
@@ -214,8 +264,7 @@ def eye_from_json(data: dict) -> Eye:
         >>> eye(torch.rand(2, 1, 8, 8)).shape
         torch.Size([2, 10])
     """
-    if data.get("format") != FORMAT:
-        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+    _check_file(data)
     C1 = data["parameters"]["conv1.weight"]["shape"][0]
     C2 = data["parameters"]["conv2.weight"]["shape"][0]
     eye = Eye(head=data["head"], channels=(C1, C2))
@@ -233,8 +282,7 @@ def memory_from_json(data: dict) -> tuple[Memory, Vocabulary]:
         >>> memory(torch.tensor([vocab.encode("good")])).shape
         torch.Size([1, 2])
     """
-    if data.get("format") != FORMAT:
-        raise ValueError(f"expected an explorer file of format {FORMAT!r}, got {data.get('format')!r}")
+    _check_file(data)
     V, E = data["parameters"]["embedding.weight"]["shape"]
     H = data["parameters"]["rnn.weight_hh_l0"]["shape"][0]
     C = data["parameters"]["head.weight"]["shape"][0]
@@ -242,7 +290,11 @@ def memory_from_json(data: dict) -> tuple[Memory, Vocabulary]:
     _load_parameters(memory, data["parameters"])
     vocab = Vocabulary(data["vocabulary"][2:])  # <pad> and <unk> come first, always
     if vocab.tokens != data["vocabulary"]:
-        raise ValueError("the file's vocabulary must start with <pad> and <unk> and hold no repeats")
+        raise fail(
+            "data",
+            "a vocabulary starting with <pad> and <unk>, with no repeats",
+            data["vocabulary"][:5],
+        )
     return memory.eval(), vocab
 
 
@@ -253,7 +305,10 @@ def export(out: Path, seed: int = 0) -> dict[str, Path]:
     memory, vocab, memory_provenance = train_memory(seed)
     files = {
         "eye": (out / "eye-model.json", eye_to_json(eye, eye_provenance, seed)),
-        "memory": (out / "memory-model.json", memory_to_json(memory, vocab, memory_provenance, seed)),
+        "memory": (
+            out / "memory-model.json",
+            memory_to_json(memory, vocab, memory_provenance, seed),
+        ),
     }
     for path, content in files.values():
         path.write_text(json.dumps(content, separators=(",", ":")) + "\n", encoding="utf-8")
@@ -261,8 +316,12 @@ def export(out: Path, seed: int = 0) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m eyememory.export", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/assets/explorer"), help="folder for the JSON files")
+    parser = argparse.ArgumentParser(
+        prog="python -m eyememory.export", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("docs/assets/explorer"), help="folder for the JSON files"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # small models: one thread is fastest and the same everywhere

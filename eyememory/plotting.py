@@ -23,6 +23,9 @@ import warnings
 from pathlib import Path
 
 import matplotlib
+import matplotlib.figure
+
+from ._validation import fail, shown
 
 matplotlib.use("Agg")  # no screen needed; the figures are files
 import matplotlib.pyplot as plt
@@ -225,11 +228,11 @@ def _warn_if_small(path: Path) -> None:
         (PHONE_COLUMN_PX, PHONE_MIN_TEXT_PX, "a 390-pixel phone"),
         (DESKTOP_COLUMN_PX, DESKTOP_MIN_TEXT_PX, "a desktop"),
     ):
-        shown = shown_text_px(svg, column)
-        if shown < least:
+        smallest = shown_text_px(svg, column)
+        if smallest < least:
             width, sizes = text_sizes(svg)
             warnings.warn(
-                f"{path.name}: its smallest text shows at {shown:.1f} px on {where} (at least "
+                f"{path.name}: its smallest text shows at {smallest:.1f} px on {where} (at least "
                 f"{least} px needed): the figure is {width / 96:.2f} in wide with text of "
                 f"{min(sizes) / PX_PER_PT:.1f} pt; draw it at most {MAX_WIDTH_IN} in wide "
                 f"with text of {MIN_FONT_PT} pt or more",
@@ -262,6 +265,10 @@ def save_figure(fig: plt.Figure, name: str) -> Path:
         >>> light.name, light.with_name("demo-dark.svg").is_file()
         ('demo.svg', True)
     """
+    if not isinstance(fig, matplotlib.figure.Figure):
+        raise fail("fig", "a matplotlib Figure", shown(fig))
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise fail("name", "a file name without folders or extension, like 'eye-kernels'", shown(name))
     light = figures_dir() / f"{name}.svg"
     light.parent.mkdir(parents=True, exist_ok=True)
     try:

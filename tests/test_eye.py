@@ -7,8 +7,15 @@ import torch
 from torch import nn
 
 from eyememory.data.digits import ONE_PIXEL_SHIFTS, RandomShift, load_digits, shift
+from eyememory.models._building import Model
+from eyememory.models.article import ArticleCNN, ArticleRNN
+from eyememory.models.charlm import CharLM
 from eyememory.models.eye import Eye
+from eyememory.models.eye1d import SeriesEye, WordEye
 from eyememory.models.feedforward import MLP, LogisticRegression
+from eyememory.models.memory import Memory, NextStep
+from eyememory.models.rows import RowMemory
+from eyememory.models.video import EyeMemory
 from eyememory.training import accuracy, fit
 
 # --- Digits -------------------------------------------------------------------------------
@@ -48,7 +55,7 @@ def test_split_is_stratified_fixed_and_seeded(digits) -> None:
 
 
 def test_split_refuses_bad_fraction() -> None:
-    with pytest.raises(ValueError, match=r"between 0 and 1, got 1.5"):
+    with pytest.raises(ValueError, match=r"test_fraction must be a number in \(0, 1\), got 1.5"):
         load_digits(test_fraction=1.5)
 
 
@@ -70,7 +77,7 @@ def test_shift_keeps_gradients_and_refuses_bad_input() -> None:
     x = torch.rand(2, 8, 8, requires_grad=True)
     shift(x, 1, 1).sum().backward()
     assert x.grad[:, :7, :7].eq(1).all() and x.grad[:, 7].eq(0).all()
-    with pytest.raises(ValueError, match=r"at least 2 dimensions.*\(8,\)"):
+    with pytest.raises(ValueError, match=r"images must be at least 2-D.*got shape \(8,\)"):
         shift(torch.rand(8), 1, 0)
     with pytest.raises(ValueError, match=r"dx must be an int, got 0.5"):
         shift(torch.rand(8, 8), 0.5, 0)
@@ -141,7 +148,7 @@ def test_eye_on_torch_layers_is_the_same_network(head) -> None:
 
 
 def test_eye_refuses_bad_input() -> None:
-    with pytest.raises(ValueError, match=r"head must be 'max' or 'flatten', got 'mean'"):
+    with pytest.raises(ValueError, match=r"head must be one of 'max', 'flatten', got 'mean'"):
         Eye("mean")
     with pytest.raises(ValueError, match=r"layers must be"):
         Eye(layers="keras")
@@ -163,7 +170,7 @@ def test_eye_learns_digits_quickly(digits, one_thread) -> None:
 
 
 def test_mlp_layers_and_sizes() -> None:
-    mlp = MLP(64, hidden=(32, 16), out_features=10)
+    mlp = MLP(64, hidden=(32, 16), num_classes=10)
     assert [type(m) for m in mlp.layers] == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear]
     assert mlp.num_parameters() == 64 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10
     assert mlp(torch.rand(4, 1, 8, 8)).shape == (4, 10)
@@ -179,7 +186,10 @@ def test_logistic_regression_is_an_mlp_without_hidden_layer() -> None:
 
 
 def test_mlp_refuses_bad_input() -> None:
-    with pytest.raises(ValueError, match=r"positive ints, got \[64, 0, 10\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"hidden must be a \(possibly empty\) sequence of positive ints, got \(0,\)",
+    ):
         MLP(64, hidden=(0,))
     with pytest.raises(ValueError, match=r"64 numbers per example, got shape \(4, 1, 7, 7\)"):
         MLP()(torch.rand(4, 1, 7, 7))
@@ -189,3 +199,71 @@ def test_baselines_learn_digits(digits, one_thread) -> None:
     for model in (MLP(), LogisticRegression()):
         fit(model, digits.train_images, digits.train_labels, epochs=3, seed=0, progress=False)
         assert accuracy(model, digits.test_images, digits.test_labels) > 0.85
+
+
+# --- one vocabulary across the models (issue 12) -----------------------------------------
+
+MODELS = {  # each model with num_classes = 3, where it has classes, built from seed 0
+    "Eye": lambda seed: Eye(channels=(2, 3), num_classes=3, seed=seed),
+    "MLP": lambda seed: MLP(4, (3,), num_classes=3, seed=seed),
+    "LogisticRegression": lambda seed: LogisticRegression(4, num_classes=3, seed=seed),
+    "RowMemory": lambda seed: RowMemory(8, 4, num_classes=3, seed=seed),
+    "EyeMemory": lambda seed: EyeMemory(channels=2, hidden_size=3, num_classes=3, seed=seed),
+    "Memory": lambda seed: Memory(10, 4, 5, num_classes=3, seed=seed),
+    "WordEye": lambda seed: WordEye(10, 4, 3, num_classes=3, seed=seed),
+    "NextStep": lambda seed: NextStep(4, seed=seed),
+    "SeriesEye": lambda seed: SeriesEye(6, 2, 3, seed=seed),
+    "CharLM": lambda seed: CharLM(6, 4, 5, seed=seed),
+    "ArticleCNN": lambda seed: ArticleCNN(seed=seed),
+    "ArticleRNN": lambda seed: ArticleRNN(3, 4, seed=seed),
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_model_counts_its_parameters_and_takes_a_local_seed(name: str) -> None:
+    make = MODELS[name]
+    model = make(0)
+    assert isinstance(model, Model)
+    assert model.num_parameters() == sum(p.numel() for p in model.parameters())
+    before = torch.random.get_rng_state()
+    again = make(0)
+    assert torch.equal(torch.random.get_rng_state(), before)  # the global generator is untouched
+    for (key, a), b in zip(model.state_dict().items(), again.state_dict().values(), strict=True):
+        assert torch.equal(a, b), key
+    if hasattr(model, "num_classes"):
+        assert model.num_classes == 3 and model.head.out_features == 3
+    if hasattr(model, "head"):
+        assert isinstance(model.head, nn.Module)
+
+
+def test_every_model_refuses_a_seed_that_is_not_an_int() -> None:
+    for make in MODELS.values():
+        with pytest.raises(ValueError, match=r"seed must be a non-negative int or None, got 'a'"):
+            make("a")
+
+
+def test_eye_names_its_head_kind_and_backend() -> None:
+    eye = Eye(head="flatten", layers="torch", seed=0)
+    assert (eye.head_kind, eye.backend) == ("flatten", "torch")
+    assert eye.head is eye.fc and eye.head.in_features == 4 * 48
+
+
+def test_accuracy_refuses_targets_of_the_wrong_shape_and_fit_refuses_no_examples() -> None:
+    model = MLP(4, (), 2, seed=0)
+    inputs, targets = torch.randn(6, 4), torch.zeros(6, dtype=torch.long)
+    with pytest.raises(
+        ValueError, match=r"targets must be 1-D with shape \(N,\) class labels, got 2-D"
+    ):
+        accuracy(model, inputs, targets.reshape(6, 1))  # would broadcast to (6, 6)
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 2\), got values from 0 to 2"):
+        accuracy(model, inputs, torch.tensor([0, 1, 2, 0, 1, 0]))
+    with pytest.raises(
+        ValueError, match=r"inputs must be non-empty \(at least one example\), got shape \(0, 4\)"
+    ):
+        fit(model, inputs[:0], targets[:0], progress=False)
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 2\), got values from 0 to 5"):
+        fit(model, inputs, torch.arange(6), progress=False)
+    with pytest.raises(ValueError, match=r"lr must be a number in \(0.0, inf\], got nan"):
+        fit(model, inputs, targets, lr=float("nan"), progress=False)
+    with pytest.raises(ValueError, match=r"progress must be a bool \(True or False\), got 'no'"):
+        fit(model, inputs, targets, progress="no")

@@ -16,7 +16,15 @@ import torch
 from sklearn.datasets import load_digits as _sklearn_digits
 from sklearn.model_selection import train_test_split
 
-from .._validation import check_rank, check_tensor
+from .._validation import (
+    check_instance,
+    check_int,
+    check_number,
+    check_rank,
+    check_seed,
+    check_tensor,
+    fail,
+)
 
 CLASSES = 10
 SIZE = 8
@@ -65,8 +73,9 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> DigitsSplit:
         >>> torch.bincount(digits.test_labels).tolist()  # 36 of each, within one
         [36, 36, 35, 37, 36, 37, 36, 36, 35, 36]
     """
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    if not 0.0 < check_number("test_fraction", test_fraction) < 1.0:
+        raise fail("test_fraction", "a number in (0, 1)", test_fraction)
+    check_seed("seed", seed)
     images, labels = _arrays()
     train_x, test_x, train_y, test_y = train_test_split(
         images, labels, test_size=test_fraction, stratify=labels, random_state=seed
@@ -102,12 +111,9 @@ def shift(images: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
     """
     check_tensor("images", images)
     if images.dim() < 2:
-        raise ValueError(
-            f"images must have at least 2 dimensions (..., H, W), got shape {tuple(images.shape)}"
-        )
-    for name, value in (("dx", dx), ("dy", dy)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be an int, got {value!r}")
+        raise fail("images", "at least 2-D with shape (..., H, W)", f"shape {tuple(images.shape)}")
+    check_int("dx", dx, least=None)
+    check_int("dy", dy, least=None)
     H, W = images.shape[-2:]
     out = torch.zeros_like(images)
     if abs(dx) >= W or abs(dy) >= H:
@@ -145,18 +151,15 @@ class RandomShift:
     max_shift: int = 2
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.max_shift, bool)
-            or not isinstance(self.max_shift, int)
-            or self.max_shift < 0
-        ):
-            raise ValueError(f"max_shift must be a non-negative int, got {self.max_shift!r}")
+        check_int("max_shift", self.max_shift, least=0)
 
     def __call__(
         self, images: torch.Tensor, generator: torch.Generator | None = None
     ) -> torch.Tensor:
         """Shift a batch of shape ``(N, C, H, W)``; returns the same shape."""
         check_rank("images", images, (4,), "(N, C, H, W)")
+        if generator is not None:
+            check_instance("generator", generator, torch.Generator, "a torch.Generator or None")
         N, C, H, W = images.shape
         k = self.max_shift
         if k == 0 or N == 0:

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 
 import torch
 
+from .._validation import check_instance, check_int, check_ints, check_number, check_seed, fail
+
 POSITIVE = ("good", "great", "lovely", "nice", "pleasant", "delightful")
 NEGATIVE = ("bad", "awful", "terrible", "poor", "horrible", "disappointing")
 ASPECTS = (
@@ -81,8 +83,8 @@ def filler(length: int, rng: random.Random) -> str:
         >>> filler(0, random.Random(0))
         ''
     """
-    if not isinstance(length, int) or length < 0:
-        raise ValueError(f"length must be an int >= 0, got {length!r}")
+    check_int("length", length, least=0)
+    check_instance("rng", rng, random.Random, "a random.Random")
     words: list[str] = []
     used: set[str] = set()
     while len(words) < length:
@@ -92,11 +94,6 @@ def filler(length: int, rng: random.Random) -> str:
         used.add(aside)
         words += aside.split()
     return " ".join(words)
-
-
-def _check_count(name: str, n: int) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {n!r}")
 
 
 def _review(rng: random.Random, gap: int = 0) -> tuple[str, int]:
@@ -137,9 +134,9 @@ def but_reviews(n: int, seed: int = 0, one_clause: float = 0.0) -> tuple[list[st
         >>> labels.tolist()
         [1, 1, 1]
     """
-    _check_count("n", n)
-    if not 0.0 <= one_clause <= 1.0:
-        raise ValueError(f"one_clause must be a fraction in [0, 1], got {one_clause!r}")
+    check_int("n", n)
+    check_seed("seed", seed)
+    check_number("one_clause", one_clause, 0.0, 1.0)
     rng = random.Random(seed)
     sentences, labels = [], []
     for _ in range(n):
@@ -161,9 +158,9 @@ def swap_clauses(sentence: str) -> str:
         >>> swap_clauses("the food was bad but the service was good")
         'the service was good but the food was bad'
     """
-    parts = sentence.split(" but ")
+    parts = check_instance("sentence", sentence, str, "a str").split(" but ")
     if len(parts) != 2:
-        raise ValueError(f"sentence must contain ' but ' exactly once, got {sentence!r}")
+        raise fail("sentence", "a str containing ' but ' exactly once", repr(sentence))
     return f"{parts[1]} but {parts[0]}"
 
 
@@ -181,13 +178,15 @@ def contrastive_pairs(n_pairs: int, seed: int = 0) -> tuple[list[str], torch.Ten
         >>> sorted(sentences[0].split()) == sorted(sentences[1].split()), labels.tolist()
         (True, [1, 0])
     """
-    _check_count("n_pairs", n_pairs)
+    check_int("n_pairs", n_pairs)
     originals, labels = but_reviews(n_pairs, seed)
     sentences = [s for original in originals for s in (original, swap_clauses(original))]
     return sentences, torch.stack([labels, 1 - labels], dim=1).flatten()  # (2·n_pairs,)
 
 
-def distant_reviews(n: int, gaps: Sequence[int] | int, seed: int = 0) -> tuple[list[str], torch.Tensor, torch.Tensor]:
+def distant_reviews(
+    n: int, gaps: Sequence[int] | int, seed: int = 0
+) -> tuple[list[str], torch.Tensor, torch.Tensor]:
     """``n`` "but" reviews with ``gap`` neutral words after each clause.
 
     Each review draws its gap ``d`` from ``gaps`` (uniformly). The deciding adjective then
@@ -207,10 +206,9 @@ def distant_reviews(n: int, gaps: Sequence[int] | int, seed: int = 0) -> tuple[l
         >>> labels.tolist(), gaps.tolist()
         ([0, 0], [3, 3])
     """
-    _check_count("n", n)
-    gaps = [gaps] if isinstance(gaps, int) else list(gaps)
-    if not gaps or any(not isinstance(g, int) or g < 0 for g in gaps):
-        raise ValueError(f"gaps must be ints >= 0, got {gaps!r}")
+    check_int("n", n)
+    check_seed("seed", seed)
+    gaps = check_ints("gaps", [gaps] if isinstance(gaps, int) else gaps, least=0)
     rng = random.Random(seed)
     sentences, labels, chosen = [], [], []
     for _ in range(n):

@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from .._validation import check_rank
+from .._validation import check_int, check_number, check_rank, check_seed, fail
 
 
 def noisy_sine(n: int, period: float = 40.0, sigma: float = 0.1, seed: int = 0) -> torch.Tensor:
@@ -33,10 +33,10 @@ def noisy_sine(n: int, period: float = 40.0, sigma: float = 0.1, seed: int = 0) 
         >>> x.shape, round(float(x[10]), 4)  # a quarter of the way through the first wave
         (torch.Size([400]), 1.0)
     """
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
-    if sigma < 0 or period <= 0:
-        raise ValueError(f"sigma must be >= 0 and period > 0, got sigma={sigma}, period={period}")
+    check_int("n", n, least=2)
+    check_number("period", period, 0.0, open_low=True)
+    check_number("sigma", sigma, 0.0)
+    check_seed("seed", seed)
     g = torch.Generator().manual_seed(seed)
     t = torch.arange(n, dtype=torch.float64)
     wave = torch.sin(2 * math.pi * t / period)
@@ -60,7 +60,7 @@ def windows(series: torch.Tensor, p: int) -> tuple[torch.Tensor, torch.Tensor]:
     """
     check_rank("series", series, (1,), "(T,)")
     (T,) = series.shape
-    if not isinstance(p, int) or not 1 <= p < T:
-        raise ValueError(f"p must be an int in [1, {T - 1}] for a series of length {T}, got {p!r}")
+    if check_int("p", p) >= T:
+        raise fail("p", f"below the series' length {T}", p)
     X = series.unfold(0, p, 1)[:-1]  # (T - p, p)
     return X, series[p:]

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import torch
 
+from .._validation import check_instance, check_int, check_rank, fail, is_int, shown
+
 PAD = "<pad>"
 UNK = "<unk>"
 _APOSTROPHES = "'\u2019"  # ' and ’: inside a word, both become '
@@ -89,7 +91,19 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def _is_index_list(sequence: object) -> bool:
+    """A non-empty list (or tuple) of non-negative ints, not bools."""
+    return (
+        isinstance(sequence, Sequence)
+        and not isinstance(sequence, str)
+        and len(sequence) > 0
+        and all(is_int(i) and i >= 0 for i in sequence)
+    )
+
+
+def pad(
+    sequences: Sequence[Sequence[int]], length: int | None = None, value: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Right-pad lists of indices into one tensor.
 
     Args:
@@ -105,18 +119,40 @@ def pad(sequences: Sequence[Sequence[int]], length: int | None = None, value: in
         >>> ids.tolist(), lengths.tolist()
         ([[5, 6, 7], [8, 0, 0]], [3, 1])
     """
+    if (
+        isinstance(sequences, (str, torch.Tensor))
+        or not isinstance(sequences, Sequence)
+        or not sequences
+        or not all(_is_index_list(s) for s in sequences)
+    ):
+        raise fail(
+            "sequences",
+            "a non-empty list of non-empty lists of non-negative ints",
+            shown(sequences),
+        )
     lengths = [len(s) for s in sequences]
-    if not lengths:
-        raise ValueError("sequences must hold at least one sequence, got none")
-    if min(lengths) == 0:
-        raise ValueError(f"every sequence must hold at least one index, got an empty one at position {lengths.index(0)}")
-    T = max(lengths) if length is None else length
+    T = max(lengths) if length is None else check_int("length", length)
     if max(lengths) > T:
-        raise ValueError(f"sequences must be at most length={T} long, got one of {max(lengths)}")
+        raise fail("length", f"at least the longest sequence's {max(lengths)}", T)
+    check_int("value", value, least=0)
     ids = torch.full((len(sequences), T), value, dtype=torch.long)  # (N, T)
     for row, sequence in enumerate(sequences):
         ids[row, : len(sequence)] = torch.as_tensor(sequence, dtype=torch.long)
     return ids, torch.tensor(lengths, dtype=torch.long)
+
+
+def _strings(name: str, texts: object, *, allow_empty: bool = False) -> list[str]:
+    """A list of strings (one ``str`` is refused: it would be read as a list of characters)."""
+    if isinstance(texts, (str, bytes, torch.Tensor)) or not isinstance(texts, Iterable):
+        raise fail(name, "a list of strings", shown(texts))
+    texts = list(texts)
+    if (not texts and not allow_empty) or not all(isinstance(t, str) for t in texts):
+        raise fail(
+            name,
+            "a non-empty list of strings" if not allow_empty else "a list of strings",
+            shown(texts),
+        )
+    return texts
 
 
 class Vocabulary:
@@ -141,7 +177,16 @@ class Vocabulary:
         (torch.Size([2, 4]), [4, 2])
     """
 
-    def __init__(self, tokens: Iterable[str], tokenizer: Callable[[str], list[str]] = tokenize, separator: str = " ") -> None:
+    def __init__(
+        self,
+        tokens: Iterable[str],
+        tokenizer: Callable[[str], list[str]] = tokenize,
+        separator: str = " ",
+    ) -> None:
+        tokens = _strings("tokens", tokens, allow_empty=True)
+        if not callable(tokenizer):
+            raise fail("tokenizer", "a function from a str to a list of tokens", shown(tokenizer))
+        check_instance("separator", separator, str, "a str")
         self.tokens = [PAD, UNK]
         for token in tokens:
             if token not in (PAD, UNK) and token not in self.tokens:
@@ -162,6 +207,10 @@ class Vocabulary:
         min_count: int = 1,
     ) -> Vocabulary:
         """Collect every token seen at least ``min_count`` times, in order of first appearance."""
+        texts = _strings("texts", texts)
+        check_int("min_count", min_count)
+        if not callable(tokenizer):
+            raise fail("tokenizer", "a function from a str to a list of tokens", shown(tokenizer))
         counts: Counter[str] = Counter()
         order: dict[str, None] = {}
         for text in texts:
@@ -185,24 +234,32 @@ class Vocabulary:
 
     def encode(self, text: str) -> list[int]:
         """Indices of the tokens of ``text``; unknown ones become ``1``."""
+        check_instance("text", text, str, "a str")
         return [self[token] for token in self.tokenizer(text)]
 
     def decode(self, ids: Iterable[int] | torch.Tensor) -> str:
         """Text back from indices, padding dropped."""
         if isinstance(ids, torch.Tensor):
-            if ids.dim() != 1:
-                raise ValueError(f"ids must be 1-D, got {ids.dim()}-D with shape {tuple(ids.shape)}")
+            check_rank("ids", ids, (1,), "(T,)")
             ids = ids.tolist()
+        elif isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+            raise fail("ids", "a list or 1-D tensor of ints", shown(ids))
         words = []
         for i in ids:
-            if not 0 <= i < len(self):
-                raise ValueError(f"ids must be in [0, {len(self)}), got {i}")
+            if not is_int(i) or not 0 <= i < len(self):
+                raise fail("ids", f"ints in [0, {len(self)})", shown(i))
             if i != self.pad_index:
                 words.append(self.tokens[i])
         return self.separator.join(words)
 
-    def encode_batch(self, texts: Sequence[str], length: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode_batch(
+        self, texts: Sequence[str], length: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Encode and [`pad`][eyememory.data.text.pad] several texts: ``(ids (N, T), lengths (N,))``."""
-        if isinstance(texts, str):
-            raise ValueError("texts must be a list of strings, got one str; wrap it in a list")
-        return pad([self.encode(t) for t in texts], length, self.pad_index)
+        texts = _strings("texts", texts)
+        encoded = [self.encode(t) for t in texts]
+        if not all(encoded):
+            raise fail(
+                "texts", "texts of at least one token each", f"an empty one at {encoded.index([])}"
+            )
+        return pad(encoded, length, self.pad_index)

@@ -11,7 +11,15 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from .._validation import check_choice, check_indices, check_rank, check_tensor, fail
+from .._validation import (
+    check_choice,
+    check_indices,
+    check_int,
+    check_rank,
+    check_seed,
+    check_tensor,
+    fail,
+)
 from ..nn import GRU, LSTM, RNN
 
 CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
@@ -28,13 +36,26 @@ class Model(nn.Module):
 def recurrent_layer(cell: str, input_size: int, hidden_size: int) -> nn.Module:
     """A one-layer, ``batch_first`` eyememory ``RNN``, ``LSTM`` or ``GRU``, by name."""
     check_choice("cell", cell, CELLS)
+    check_int("hidden_size", hidden_size)
     return CELLS[cell](input_size, hidden_size, batch_first=True)
+
+
+def word_embedding(vocab_size: int, embedding_dim: int, padding_idx: int) -> nn.Embedding:
+    """An ``nn.Embedding`` for word ids, after checking its sizes and that ``padding_idx`` is a word id."""
+    check_int("vocab_size", vocab_size)
+    check_int("embedding_dim", embedding_dim)
+    if not 0 <= check_int("padding_idx", padding_idx, least=0) < vocab_size:
+        raise fail("padding_idx", f"an index below vocab_size = {vocab_size}", padding_idx)
+    return nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
 
 
 @contextmanager
 def seeded(seed: int | None) -> Iterator[None]:
-    """Within this context torch's global generator is seeded with ``seed``; afterwards it is as it was."""
-    if seed is None:
+    """Within this context torch's global generator is seeded with ``seed``; afterwards it is as it was.
+
+    ``None`` leaves the global generator alone: the weights then come from its current state.
+    """
+    if check_seed("seed", seed, optional=True) is None:
         yield
         return
     with torch.random.fork_rng(devices=[]):
@@ -54,10 +75,19 @@ def sentence_lengths(ids: object, vocab_size: int, padding_idx: int) -> torch.Te
     real = ids != padding_idx  # (N, T)
     lengths = real.sum(dim=1)  # (N,)
     if (lengths == 0).any():
-        raise fail("every sentence", "at least one real word", f"an empty one at row {int((lengths == 0).nonzero()[0])}")
+        empty = int((lengths == 0).nonzero()[0])
+        raise fail(
+            "ids", "sentences of at least one real word each", f"only padding in row {empty}"
+        )
     T = ids.shape[1]
-    words_first = torch.arange(T, device=ids.device).reshape(1, T) < lengths.reshape(-1, 1)  # (N, T)
+    words_first = torch.arange(T, device=ids.device).reshape(1, T) < lengths.reshape(
+        -1, 1
+    )  # (N, T)
     if not torch.equal(real, words_first):
         row = int((real != words_first).any(dim=1).nonzero()[0])
-        raise fail("ids", f"words first, then padding ({padding_idx}) only at the end", f"padding inside row {row}")
+        raise fail(
+            "ids",
+            f"words first, then padding ({padding_idx}) only at the end",
+            f"padding inside row {row}",
+        )
     return lengths

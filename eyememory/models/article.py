@@ -9,27 +9,33 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size
+from .._validation import check_int, check_size, check_values, fail
+from ._building import Model, seeded
 
 
-class ArticleCNN(nn.Module):
+class ArticleCNN(Model):
     """One convolution that looks at 3×3 squares of a colour image.
 
     Sixteen kernels, each a $3 \\times 3 \\times 3$ pattern matcher, slide over the image;
     with no padding and stride 1 an $H \\times W$ image gives
     $(H - 2) \\times (W - 2)$ feature maps.
 
+    Args:
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
+
     Examples:
-        >>> eye = ArticleCNN()
+        >>> eye = ArticleCNN(seed=0)
         >>> eye(torch.randn(1, 3, 32, 32)).shape
         torch.Size([1, 16, 30, 30])
         >>> sum(p.numel() for p in eye.parameters())  # 16 * 3 * 3 * 3 weights + 16 biases
         448
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
         super().__init__()
-        self.conv = nn.Conv2d(in_channels=3, out_channels=16, kernel_size=3)
+        with seeded(seed):
+            self.conv = nn.Conv2d(in_channels=3, out_channels=16, kernel_size=3)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Slide the sixteen kernels over the images.
@@ -40,15 +46,15 @@ class ArticleCNN(nn.Module):
         Returns:
             Feature maps, shape ``(N, 16, H - 2, W - 2)``.
         """
-        check_rank("images", images, (4,), "(N, 3, H, W)")
-        N, C, H, W = images.shape
+        check_values("images", images, (4,), "(N, 3, H, W)")
+        _N, C, H, W = images.shape
         check_size("images", C, 3, "channels (dim 1)")
         if H < 3 or W < 3:
-            raise ValueError(f"images must be at least 3×3 to fit a 3×3 kernel, got {H}×{W}")
+            raise fail("images", "at least 3×3 to fit a 3×3 kernel", f"{H}×{W}")
         return self.conv(images)  # (N, 16, H-2, W-2)
 
 
-class ArticleRNN(nn.Module):
+class ArticleRNN(Model):
     """One recurrent layer that reads a batch of sequences and keeps a hidden state.
 
     At every step $t$ the new state mixes the current input with the previous state:
@@ -57,9 +63,10 @@ class ArticleRNN(nn.Module):
     Args:
         input_size: Features per step, ``I``.
         hidden_size: Size of the hidden state, ``H``.
+        seed: If given, the initial weights come from this seed.
 
     Examples:
-        >>> memory = ArticleRNN(input_size=8, hidden_size=16)
+        >>> memory = ArticleRNN(input_size=8, hidden_size=16, seed=0)
         >>> out, hidden = memory(torch.randn(4, 10, 8))  # 4 sequences of 10 steps
         >>> out.shape, hidden.shape
         (torch.Size([4, 10, 16]), torch.Size([1, 4, 16]))
@@ -69,9 +76,12 @@ class ArticleRNN(nn.Module):
         416
     """
 
-    def __init__(self, input_size: int, hidden_size: int) -> None:
+    def __init__(self, input_size: int, hidden_size: int, seed: int | None = None) -> None:
         super().__init__()
-        self.rnn = nn.RNN(input_size, hidden_size, batch_first=True)
+        check_int("input_size", input_size)
+        check_int("hidden_size", hidden_size)
+        with seeded(seed):
+            self.rnn = nn.RNN(input_size, hidden_size, batch_first=True)
 
     def forward(self, sequences: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Read the sequences step by step.
@@ -83,8 +93,10 @@ class ArticleRNN(nn.Module):
             ``(out, hidden)``: every step's state, shape ``(N, T, H)``, and the final
             state, shape ``(1, N, H)`` (one layer).
         """
-        check_rank("sequences", sequences, (3,), "(N, T, I)")
-        N, T, I = sequences.shape
+        check_values("sequences", sequences, (3,), "(N, T, I)")
+        _N, T, I = sequences.shape
         check_size("sequences", I, self.rnn.input_size, "features per step (dim 2)")
+        if T == 0:
+            raise fail("sequences", "at least one time step", "0 steps")
         out, hidden = self.rnn(sequences)  # (N, T, H), (1, N, H)
         return out, hidden

@@ -23,7 +23,20 @@ import torch
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from .._validation import check_int, check_number, check_rank, fail, is_int, shown
 from ..data.text import tokenize
+
+
+def _sentences(sentences: object) -> list[str]:
+    """A non-empty list of strings (one ``str`` would be read as a list of characters)."""
+    if (
+        isinstance(sentences, (str, bytes))
+        or not isinstance(sentences, Sequence)
+        or not sentences
+        or not all(isinstance(s, str) for s in sentences)
+    ):
+        raise fail("sentences", "a non-empty list of strings", shown(sentences))
+    return list(sentences)
 
 
 class BagOfNgrams:
@@ -43,36 +56,56 @@ class BagOfNgrams:
     """
 
     def __init__(self, n: int = 1, C: float = 10.0) -> None:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be an int >= 1, got {n!r}")
-        self.n = n
-        self.vectorizer = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, n))
+        self.n = check_int("n", n)
+        check_number("C", C, 0.0, open_low=True)
+        self.vectorizer = CountVectorizer(
+            tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, n)
+        )
         self.classifier = LogisticRegression(C=C, max_iter=2000)
 
     def __repr__(self) -> str:
         return f"BagOfNgrams(n={self.n})"
 
     @staticmethod
-    def _labels(labels: Sequence[int] | torch.Tensor) -> np.ndarray:
-        return labels.cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
+    def _labels(labels: Sequence[int] | torch.Tensor, n: int) -> np.ndarray:
+        """``n`` integer labels as an array, from a tensor or a list."""
+        if not isinstance(labels, torch.Tensor):
+            if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
+                raise fail("labels", "a list or tensor of int labels", shown(labels))
+            if not all(is_int(y) for y in labels):
+                raise fail("labels", "int labels", shown(labels))
+            labels = torch.tensor(labels, dtype=torch.long)
+        check_rank("labels", labels, (1,), "(N,)")
+        if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
+            raise fail("labels", "an integer tensor", f"dtype {labels.dtype}")
+        if len(labels) != n:
+            raise fail("labels", f"one per sentence ({n})", len(labels))
+        return labels.cpu().numpy()
 
     def fit(self, sentences: Sequence[str], labels: Sequence[int] | torch.Tensor) -> BagOfNgrams:
         """Count the n-grams of ``sentences`` and fit the logistic regression; returns ``self``."""
-        if isinstance(sentences, str):
-            raise ValueError("sentences must be a list of strings, got one str")
-        labels = self._labels(labels)
-        if len(sentences) != len(labels):
-            raise ValueError(f"sentences and labels must have the same length, got {len(sentences)} and {len(labels)}")
+        sentences = _sentences(sentences)
+        labels = self._labels(labels, len(sentences))
+        if len(np.unique(labels)) < 2:
+            raise fail("labels", "at least two different classes", shown(labels.tolist()))
         self.classifier.fit(self.vectorizer.fit_transform(sentences), labels)
         return self
 
+    def _check_fitted(self, method: str) -> None:
+        if not hasattr(self.classifier, "coef_"):
+            raise ValueError(f"BagOfNgrams must be fitted before {method}; call fit first")
+
     def predict(self, sentences: Sequence[str]) -> torch.Tensor:
         """Predicted labels, shape ``(N,)``."""
-        return torch.as_tensor(self.classifier.predict(self.vectorizer.transform(sentences)))
+        self._check_fitted("predict")
+        return torch.as_tensor(
+            self.classifier.predict(self.vectorizer.transform(_sentences(sentences)))
+        )
 
     def accuracy(self, sentences: Sequence[str], labels: Sequence[int] | torch.Tensor) -> float:
         """Fraction of ``sentences`` labelled correctly."""
-        return float((self.predict(sentences).numpy() == self._labels(labels)).mean())
+        predicted = self.predict(sentences).numpy()
+        return float((predicted == self._labels(labels, len(predicted))).mean())
 
     def strongest(self, k: int = 5) -> list[tuple[str, float]]:
         """The ``k`` n-grams with the largest weights, towards positive first, then negative.
@@ -80,8 +113,8 @@ class BagOfNgrams:
         Returns:
             ``2k`` pairs ``(n-gram, weight)``: the ``k`` most positive, then the ``k`` most negative.
         """
-        if not hasattr(self.classifier, "coef_"):
-            raise ValueError("BagOfNgrams must be fitted before strongest; call fit first")
+        self._check_fitted("strongest")
+        check_int("k", k)
         names = self.vectorizer.get_feature_names_out()
         weights = self.classifier.coef_[0]
         order = np.argsort(weights)

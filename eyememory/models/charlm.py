@@ -19,9 +19,18 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._validation import check_rank
+from .._validation import (
+    check_indices,
+    check_instance,
+    check_int,
+    check_number,
+    check_rank,
+    check_seed,
+    check_size,
+    fail,
+)
 from ..data.text import Vocabulary
-from ._building import recurrent_layer, seeded
+from ._building import Model, recurrent_layer, seeded
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
@@ -37,7 +46,9 @@ def char_vocabulary(text: str) -> Vocabulary:
     return Vocabulary.build([text], tokenizer=list, separator="")
 
 
-def text_windows(text: str, vocab: Vocabulary, length: int, stride: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def text_windows(
+    text: str, vocab: Vocabulary, length: int, stride: int | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut ``text`` into training pairs: ``length`` characters, and the same shifted by one.
 
     Args:
@@ -55,21 +66,28 @@ def text_windows(text: str, vocab: Vocabulary, length: int, stride: int | None =
         >>> vocab.decode(inputs[0]), vocab.decode(targets[0]), inputs.shape
         ('abc', 'bcd', torch.Size([2, 3]))
     """
+    check_instance("text", text, str, "a str")
+    check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
     ids = torch.tensor(vocab.encode(text), dtype=torch.long)  # (len(text),)
-    stride = stride or length
-    if not isinstance(length, int) or not 1 <= length < len(ids):
-        raise ValueError(f"length must be an int in [1, {len(ids) - 1}] for this text, got {length!r}")
+    if check_int("length", length) >= len(ids):
+        raise fail("length", f"below the text's {len(ids)} characters", length)
+    stride = length if stride is None else check_int("stride", stride)
     windows = ids.unfold(0, length + 1, stride)  # (M, T + 1)
     return windows[:, :-1], windows[:, 1:]
 
 
 def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy over every position: ``logits (N, T, V)``, ``targets (N, T)``."""
+    check_rank("logits", logits, (3,), "(N, T, V)")
     N, T, V = logits.shape
+    check_rank("targets", targets, (2,), "(N, T)")
+    if tuple(targets.shape) != (N, T):
+        raise fail("targets", f"shaped ({N}, {T}) like logits", f"shape {tuple(targets.shape)}")
+    check_indices("targets", targets, V)
     return F.cross_entropy(logits.reshape(N * T, V), targets.reshape(N * T))
 
 
-class CharLM(nn.Module):
+class CharLM(Model):
     """Embedding, one recurrent layer, and a linear layer scoring the next character.
 
     Args:
@@ -85,8 +103,17 @@ class CharLM(nn.Module):
         torch.Size([4, 10, 30])
     """
 
-    def __init__(self, vocab_size: int, embedding_dim: int = 16, hidden_size: int = 64, cell: str = "rnn", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 16,
+        hidden_size: int = 64,
+        cell: str = "rnn",
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
+        check_int("vocab_size", vocab_size)
+        check_int("embedding_dim", embedding_dim)
         with seeded(seed):
             self.embedding = nn.Embedding(vocab_size, embedding_dim)
             self.rnn = recurrent_layer(cell, embedding_dim, hidden_size)
@@ -95,6 +122,7 @@ class CharLM(nn.Module):
     def step(self, ids: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:
         """Read ``ids`` ``(N, T)`` from ``state``; return the scores ``(N, T, V)`` and the new state."""
         check_rank("ids", ids, (2,), "(N, T)")
+        check_indices("ids", ids, self.embedding.num_embeddings)
         out, state = self.rnn(self.embedding(ids), state)  # (N, T, H)
         return self.head(out), state  # (N, T, V)
 
@@ -104,7 +132,14 @@ class CharLM(nn.Module):
 
 
 @torch.no_grad()
-def sample(model: CharLM, vocab: Vocabulary, prompt: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
+def sample(
+    model: CharLM,
+    vocab: Vocabulary,
+    prompt: str,
+    length: int,
+    temperature: float = 1.0,
+    seed: int = 0,
+) -> str:
     """Continue ``prompt`` by ``length`` characters, each drawn from the model's prediction.
 
     Args:
@@ -118,10 +153,19 @@ def sample(model: CharLM, vocab: Vocabulary, prompt: str, length: int, temperatu
     Returns:
         ``prompt`` followed by the generated characters.
     """
-    if not prompt:
-        raise ValueError("prompt must hold at least one character, got ''")
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_instance("model", model, CharLM, "a CharLM")
+    check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
+    check_size(
+        "vocab",
+        len(vocab),
+        model.embedding.num_embeddings,
+        "as many tokens as the model's vocab_size",
+    )
+    if not check_instance("prompt", prompt, str, "a str") or not vocab.encode(prompt):
+        raise fail("prompt", "a str of at least one character", repr(prompt))
+    check_int("length", length, least=0)
+    check_number("temperature", temperature, 0.0, open_low=True)
+    check_seed("seed", seed)
     model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator(device="cpu").manual_seed(seed)

@@ -27,32 +27,40 @@ from typing import Literal
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size
+from .._validation import check_choice, check_int, check_size, check_values, fail, pair
 from ..nn import Conv2d, GlobalMaxPool2d, MaxPool2d
+from ._building import Model, seeded
 
 Head = Literal["max", "flatten"]
 Layers = Literal["eyememory", "torch"]
 
 
-class Eye(nn.Module):
+class Eye(Model):
     """A small CNN classifier for 8×8 single-channel images.
 
     Args:
         head: ``"max"`` (global max pooling, shift-tolerant) or ``"flatten"`` (keeps where).
         channels: Kernels in the first and second convolution.
-        classes: Number of outputs.
+        num_classes: Number of outputs.
         layers: ``"eyememory"`` (this package's convolution and pooling) or ``"torch"``
             (``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AdaptiveMaxPool2d``), for speed comparison.
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
 
     Attributes:
+        head_kind: ``"max"`` or ``"flatten"``, as passed as ``head``.
+        backend: ``"eyememory"`` or ``"torch"``, as passed as ``layers``.
         conv1: First convolution, weight ``(C1, 1, 3, 3)``.
         conv2: Second convolution, weight ``(C2, C1, 3, 3)``.
-        fc: The linear head, ``(classes, C2)`` or ``(classes, 4 * C2)``.
+        fc: The linear read-out, ``(num_classes, C2)`` or ``(num_classes, 4 * C2)``; also
+            reachable as ``head``, the name every model gives its read-out.
 
     Examples:
-        >>> eye = Eye()
+        >>> eye = Eye(seed=0)
         >>> eye(torch.rand(5, 1, 8, 8)).shape
         torch.Size([5, 10])
+        >>> eye.head_kind, eye.head is eye.fc
+        ('max', True)
         >>> eye.num_parameters()  # conv1 24*9 + 24, conv2 48*24*9 + 48, fc 48*10 + 10
         11146
         >>> fast = Eye(layers="torch")
@@ -67,26 +75,32 @@ class Eye(nn.Module):
         self,
         head: Head = "max",
         channels: tuple[int, int] = (24, 48),
-        classes: int = 10,
+        num_classes: int = 10,
         layers: Layers = "eyememory",
+        seed: int | None = None,
     ) -> None:
         super().__init__()
-        if head not in ("max", "flatten"):
-            raise ValueError(f"head must be 'max' or 'flatten', got {head!r}")
-        if layers not in ("eyememory", "torch"):
-            raise ValueError(f"layers must be 'eyememory' or 'torch', got {layers!r}")
-        c1, c2 = channels
-        self.head, self.layers, self.channels = head, layers, (c1, c2)
-        conv = Conv2d if layers == "eyememory" else nn.Conv2d
-        self.conv1 = conv(1, c1, kernel_size=3, padding=1)
-        self.pool1 = MaxPool2d(2) if layers == "eyememory" else nn.MaxPool2d(2)
-        self.conv2 = conv(c1, c2, kernel_size=3, padding=1)
-        if head == "max":
-            self.pool2 = GlobalMaxPool2d() if layers == "eyememory" else nn.AdaptiveMaxPool2d(1)
-            self.fc = nn.Linear(c2, classes)
-        else:
-            self.pool2 = MaxPool2d(2) if layers == "eyememory" else nn.MaxPool2d(2)
-            self.fc = nn.Linear(4 * c2, classes)
+        self.head_kind = check_choice("head", head, ("max", "flatten"))
+        self.backend = check_choice("layers", layers, ("eyememory", "torch"))
+        c1, c2 = self.channels = pair("channels", channels)
+        self.num_classes = check_int("num_classes", num_classes)
+        own = layers == "eyememory"
+        conv = Conv2d if own else nn.Conv2d
+        with seeded(seed):
+            self.conv1 = conv(1, c1, kernel_size=3, padding=1)
+            self.pool1 = MaxPool2d(2) if own else nn.MaxPool2d(2)
+            self.conv2 = conv(c1, c2, kernel_size=3, padding=1)
+            if head == "max":
+                self.pool2 = GlobalMaxPool2d() if own else nn.AdaptiveMaxPool2d(1)
+                self.fc = nn.Linear(c2, num_classes)
+            else:
+                self.pool2 = MaxPool2d(2) if own else nn.MaxPool2d(2)
+                self.fc = nn.Linear(4 * c2, num_classes)
+
+    @property
+    def head(self) -> nn.Linear:
+        """The linear read-out ``fc``, under the name every model gives its read-out."""
+        return self.fc
 
     def features(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every intermediate map, by name, for looking inside.
@@ -97,25 +111,21 @@ class Eye(nn.Module):
         Returns:
             ``conv1`` ``(N, C1, 8, 8)`` (after ReLU), ``pool1`` ``(N, C1, 4, 4)``,
             ``conv2`` ``(N, C2, 4, 4)`` (after ReLU), ``pool2`` ``(N, C2, 1, 1)`` or
-            ``(N, C2, 2, 2)``, and ``logits`` ``(N, classes)``.
+            ``(N, C2, 2, 2)``, and ``logits`` ``(N, num_classes)``.
         """
-        check_rank("images", images, (4,), "(N, 1, 8, 8)")
-        N, C, H, W = images.shape
+        check_values("images", images, (4,), "(N, 1, 8, 8)")
+        _N, C, H, W = images.shape
         check_size("images", C, 1, "channels (dim 1)")
         if (H, W) != (8, 8):
-            raise ValueError(f"images must be 8×8, got {H}×{W}")
+            raise fail("images", "8×8", f"{H}×{W}")
         maps = {}
         maps["conv1"] = torch.relu(self.conv1(images))  # (N, C1, 8, 8)
         maps["pool1"] = self.pool1(maps["conv1"])  # (N, C1, 4, 4)
         maps["conv2"] = torch.relu(self.conv2(maps["pool1"]))  # (N, C2, 4, 4)
         maps["pool2"] = self.pool2(maps["conv2"])  # (N, C2, 1, 1) or (N, C2, 2, 2)
-        maps["logits"] = self.fc(maps["pool2"].flatten(start_dim=1))  # (N, classes)
+        maps["logits"] = self.fc(maps["pool2"].flatten(start_dim=1))  # (N, num_classes)
         return maps
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Scores for each class, shape ``(N, classes)``, from images ``(N, 1, 8, 8)``."""
+        """Scores for each class, shape ``(N, num_classes)``, from images ``(N, 1, 8, 8)``."""
         return self.features(images)["logits"]
-
-    def num_parameters(self) -> int:
-        """How many numbers training adjusts."""
-        return sum(p.numel() for p in self.parameters())

@@ -27,12 +27,12 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size
+from .._validation import check_int, check_ints, check_size, check_values, fail
 from ..nn import Conv1d
-from ._building import seeded
+from ._building import Model, seeded, sentence_lengths, word_embedding
 
 
-class WordEye(nn.Module):
+class WordEye(Model):
     """A sentence classifier: embedding, 1-D convolutions over the words, global max, linear.
 
     Args:
@@ -72,22 +72,14 @@ class WordEye(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("vocab_size", vocab_size),
-            ("embedding_dim", embedding_dim),
-            ("channels", channels),
-            ("num_classes", num_classes),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-        if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be an odd int >= 1, got {kernel_size!r}")
-        dilations = tuple(dilations)
-        if not dilations or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in dilations):
-            raise ValueError(f"dilations must be one positive int per layer, got {dilations!r}")
+        check_int("channels", channels)
+        self.num_classes = check_int("num_classes", num_classes)
+        if check_int("kernel_size", kernel_size) % 2 == 0:
+            raise fail("kernel_size", "an odd positive int", kernel_size)
+        dilations = check_ints("dilations", dilations)
         self.padding_idx, self.kernel_size, self.dilations = padding_idx, kernel_size, dilations
         with seeded(seed):
-            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
+            self.embedding = word_embedding(vocab_size, embedding_dim, padding_idx)
             sizes = [embedding_dim] + [channels] * len(dilations)
             self.convs = nn.ModuleList(
                 Conv1d(c_in, c_out, kernel_size, padding="same", dilation=d)
@@ -101,24 +93,20 @@ class WordEye(nn.Module):
         return 1 + (self.kernel_size - 1) * sum(self.dilations)
 
     def lengths(self, ids: torch.Tensor) -> torch.Tensor:
-        """Real length of each sentence: its number of non-padding indices, ``(N,)``."""
-        check_rank("ids", ids, (2,), "(N, T)")
-        if ids.dtype not in (torch.int64, torch.int32):
-            raise ValueError(f"ids must hold integer word indices (torch.long), got {ids.dtype}")
-        V = self.embedding.num_embeddings
-        if ids.numel() and (ids.min() < 0 or ids.max() >= V):
-            raise ValueError(f"ids must be in [0, {V}) (vocab_size), got values in [{int(ids.min())}, {int(ids.max())}]")
-        lengths = (ids != self.padding_idx).sum(dim=1)  # (N,)
-        if (lengths == 0).any():
-            raise ValueError(f"every sentence needs at least one real word, got an empty one at row {int((lengths == 0).nonzero()[0])}")
-        return lengths
+        """Real length of each sentence, ``(N,)``; padding may only follow the words."""
+        return sentence_lengths(ids, self.embedding.num_embeddings, self.padding_idx)
 
     def features(self, ids: torch.Tensor) -> torch.Tensor:
         """The last layer's map after the ReLU, zero past each sentence's end: ``(N, C, T)``."""
-        ids = ids.to(self.embedding.weight.device)
         lengths = self.lengths(ids)  # (N,)
+        ids, lengths = (
+            ids.to(self.embedding.weight.device),
+            lengths.to(self.embedding.weight.device),
+        )
         N, T = ids.shape
-        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(N, 1, 1)  # (N, 1, T)
+        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(
+            N, 1, 1
+        )  # (N, 1, T)
         x = self.embedding(ids).transpose(1, 2)  # (N, E, T): words along the last axis
         for conv in self.convs:
             # Zero past the end after every layer, as the convolution's own padding is:
@@ -127,11 +115,11 @@ class WordEye(nn.Module):
         return x  # after a ReLU, 0 never beats a real position in the max
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, classes)`` from word indices ``(N, T)``, right-padded with ``padding_idx``."""
-        return self.head(self.features(ids).amax(dim=2))  # (N, C) -> (N, classes)
+        """Class scores ``(N, num_classes)`` from word indices ``(N, T)``, right-padded with ``padding_idx``."""
+        return self.head(self.features(ids).amax(dim=2))  # (N, C) -> (N, num_classes)
 
 
-class SeriesEye(nn.Module):
+class SeriesEye(Model):
     """Next-value forecaster: one layer of 1-D kernels over a window, ReLU, then a linear read-out of the whole map.
 
     $$a_{o,t} = \\operatorname{ReLU}\\Big(b_o + \\sum_{m=0}^{k-1} w_{o,m}\\, x_{t+m}\\Big), \\qquad \\hat x_{T+1} = \\sum_{o,t} v_{o,t}\\, a_{o,t} + c$$
@@ -150,13 +138,14 @@ class SeriesEye(nn.Module):
         2993
     """
 
-    def __init__(self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None) -> None:
+    def __init__(
+        self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None
+    ) -> None:
         super().__init__()
-        for name, value in (("window", window), ("channels", channels), ("kernel_size", kernel_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if kernel_size > window:
-            raise ValueError(f"kernel_size must be at most the window {window}, got {kernel_size}")
+        check_int("window", window)
+        check_int("channels", channels)
+        if check_int("kernel_size", kernel_size) > window:
+            raise fail("kernel_size", f"at most the window = {window}", kernel_size)
         self.window = window
         with seeded(seed):
             self.conv = Conv1d(1, channels, kernel_size)
@@ -164,16 +153,12 @@ class SeriesEye(nn.Module):
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
         """Predict the value after each window ``(N, T)`` (or ``(N, T, 1)``); returns ``(N,)``."""
-        rank = check_rank("windows", windows, (2, 3), "(N, T) or (N, T, 1)")
+        rank = check_values("windows", windows, (2, 3), "(N, T) or (N, T, 1)").dim()
         if rank == 3:
             check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
             windows = windows.squeeze(2)  # (N, T)
-        N, T = windows.shape
+        _N, T = windows.shape
         check_size("windows", T, self.window, "steps per window (dim 1)")
         x = windows.to(self.head.weight.device).unsqueeze(1)  # (N, 1, T): one channel
         maps = torch.relu(self.conv(x))  # (N, C, T - k + 1)
         return self.head(maps.flatten(start_dim=1)).squeeze(-1)  # (N,)
-
-    def num_parameters(self) -> int:
-        """How many numbers training adjusts."""
-        return sum(p.numel() for p in self.parameters())

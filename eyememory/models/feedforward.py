@@ -17,27 +17,32 @@ default loss of [`fit`][eyememory.training.fit]) turns them into probabilities.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import torch
 from torch import nn
 
-from .._validation import check_tensor
+from .._validation import check_int, check_ints, check_tensor, check_values, fail
+from ._building import Model, seeded
 
 
-class MLP(nn.Module):
+class MLP(Model):
     """A multilayer perceptron: flatten, then ``Linear -> ReLU`` per hidden layer, then ``Linear``.
 
     Args:
         in_features: Numbers per example once flattened (64 for an 8×8 digit).
         hidden: Width of each hidden layer, in order; ``()`` gives logistic regression.
-        out_features: Outputs (classes).
+        num_classes: Outputs (classes).
+        seed: If given, the initial weights come from this seed (the global generator is
+            left as it was).
 
     Attributes:
         layers: The ``nn.Sequential`` of linear layers and ReLUs, so parameters are named
             ``layers.0.weight``, ``layers.0.bias``, ``layers.2.weight``, ...
+        head: The last linear layer, ``layers[-1]``.
 
     Examples:
-        >>> mlp = MLP(64, hidden=(64,), out_features=10)
+        >>> mlp = MLP(64, hidden=(64,), num_classes=10, seed=0)
         >>> mlp(torch.randn(5, 1, 8, 8)).shape  # any shape that flattens to 64 per example
         torch.Size([5, 10])
         >>> mlp.num_parameters()  # 64*64 + 64 + 64*10 + 10
@@ -45,33 +50,37 @@ class MLP(nn.Module):
     """
 
     def __init__(
-        self, in_features: int = 64, hidden: Sequence[int] = (64,), out_features: int = 10
+        self,
+        in_features: int = 64,
+        hidden: Sequence[int] = (64,),
+        num_classes: int = 10,
+        seed: int | None = None,
     ) -> None:
         super().__init__()
-        sizes = [in_features, *hidden, out_features]
-        if any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
-            raise ValueError(
-                f"in_features, hidden sizes and out_features must be positive ints, got {sizes}"
-            )
-        self.in_features, self.hidden, self.out_features = in_features, tuple(hidden), out_features
+        self.in_features = check_int("in_features", in_features)
+        self.hidden = check_ints("hidden", hidden, allow_empty=True)
+        self.num_classes = check_int("num_classes", num_classes)
+        sizes = [in_features, *self.hidden, num_classes]
         blocks: list[nn.Module] = []
-        for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
-            blocks += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-        blocks.append(nn.Linear(sizes[-2], sizes[-1]))
+        with seeded(seed):
+            for fan_in, fan_out in pairwise(sizes[:-1]):
+                blocks += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+            blocks.append(nn.Linear(sizes[-2], sizes[-1]))
         self.layers = nn.Sequential(*blocks)
 
+    @property
+    def head(self) -> nn.Linear:
+        """The last linear layer, the read-out, under the name every model gives it."""
+        return self.layers[-1]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Flatten ``x`` of shape ``(N, ...)`` to ``(N, in_features)``; return logits ``(N, out_features)``."""
+        """Flatten ``x`` of shape ``(N, ...)`` to ``(N, in_features)``; return logits ``(N, num_classes)``."""
         check_tensor("x", x)
         if x.dim() < 2 or x[0].numel() != self.in_features:
-            raise ValueError(
-                f"x must have shape (N, ...) with {self.in_features} numbers per example, got shape {tuple(x.shape)}"
-            )
-        return self.layers(x.flatten(start_dim=1))  # (N, out_features)
-
-    def num_parameters(self) -> int:
-        """How many numbers training adjusts."""
-        return sum(p.numel() for p in self.parameters())
+            expected = f"shaped (N, ...) with {self.in_features} numbers per example"
+            raise fail("x", expected, f"shape {tuple(x.shape)}")
+        check_values("x", x, range(2, 64), "(N, ...)")
+        return self.layers(x.flatten(start_dim=1))  # (N, num_classes)
 
 
 class LogisticRegression(MLP):
@@ -81,15 +90,18 @@ class LogisticRegression(MLP):
 
     Args:
         in_features: Numbers per example once flattened.
-        out_features: Classes.
+        num_classes: Classes.
+        seed: If given, the initial weights come from this seed.
 
     Examples:
-        >>> model = LogisticRegression(64, 10)
+        >>> model = LogisticRegression(64, 10, seed=0)
         >>> model(torch.randn(5, 1, 8, 8)).shape
         torch.Size([5, 10])
         >>> model.num_parameters()  # 64*10 + 10
         650
     """
 
-    def __init__(self, in_features: int = 64, out_features: int = 10) -> None:
-        super().__init__(in_features, hidden=(), out_features=out_features)
+    def __init__(
+        self, in_features: int = 64, num_classes: int = 10, seed: int | None = None
+    ) -> None:
+        super().__init__(in_features, hidden=(), num_classes=num_classes, seed=seed)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import torch
 
-from .._validation import check_rank
+from .._validation import check_nonempty, check_rank, check_same_length, check_values, fail
 
 
 def last_value(X: torch.Tensor) -> torch.Tensor:
     """The last-value forecast: each window's final value, shape ``(N,)``."""
     check_rank("X", X, (2,), "(N, p)")
+    if X.shape[1] == 0:
+        raise fail("X", "windows of at least one value", f"shape {tuple(X.shape)}")
     return X[:, -1]
 
 
@@ -39,11 +41,14 @@ class LinearAR:
 
     def fit(self, X: torch.Tensor, y: torch.Tensor) -> LinearAR:
         """Least-squares weights for ``y ≈ X @ a + c``; returns ``self``."""
-        check_rank("X", X, (2,), "(N, p)")
-        if len(X) != len(y):
-            raise ValueError(f"X and y must hold the same number of examples, got {len(X)} and {len(y)}")
-        design = torch.cat([X.double(), torch.ones(len(X), 1, dtype=torch.float64)], dim=1)  # (N, p + 1)
-        solution = torch.linalg.lstsq(design, y.double().unsqueeze(1)).solution.squeeze(1)  # (p + 1,)
+        check_nonempty("X", check_values("X", X, (2,), "(N, p)"))
+        check_same_length("y", check_values("y", y, (1,), "(N,)"), "X", len(X))
+        design = torch.cat(
+            [X.double(), torch.ones(len(X), 1, dtype=torch.float64)], dim=1
+        )  # (N, p + 1)
+        solution = torch.linalg.lstsq(design, y.double().unsqueeze(1)).solution.squeeze(
+            1
+        )  # (p + 1,)
         self.coefficients = solution[:-1].float()
         self.intercept = float(solution[-1])
         return self
@@ -52,7 +57,11 @@ class LinearAR:
         """Forecasts, shape ``(N,)``."""
         if self.coefficients is None:
             raise ValueError("LinearAR must be fitted before predict; call fit(X, y) first")
-        check_rank("X", X, (2,), "(N, p)")
+        check_values("X", X, (2,), "(N, p)")
         if X.shape[1] != len(self.coefficients):
-            raise ValueError(f"X must have p = {len(self.coefficients)} columns like the fitted model, got {X.shape[1]}")
-        return X @ self.coefficients + self.intercept
+            raise fail(
+                "X",
+                f"windows of p = {len(self.coefficients)} values like the fitted model",
+                X.shape[1],
+            )
+        return X @ self.coefficients.to(X) + self.intercept

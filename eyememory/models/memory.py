@@ -24,8 +24,19 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size, check_tensor
-from ._building import recurrent_layer, seeded
+from .._validation import (
+    check_indices,
+    check_instance,
+    check_int,
+    check_nonempty,
+    check_rank,
+    check_size,
+    check_values,
+    fail,
+    shown,
+)
+from ._building import Model, recurrent_layer, seeded, sentence_lengths, word_embedding
+
 
 @dataclass
 class MemoryTrace:
@@ -41,13 +52,25 @@ class MemoryTrace:
     logits: torch.Tensor
     lengths: torch.Tensor
 
+    def __post_init__(self) -> None:
+        check_rank("states", self.states, (3,), "(N, T, H)")
+        check_rank("logits", self.logits, (3,), "(N, T, C)")
+        check_rank("lengths", self.lengths, (1,), "(N,)")
+        N, T, _H = self.states.shape
+        if tuple(self.logits.shape[:2]) != (N, T):
+            raise fail(
+                "logits", f"shaped ({N}, {T}, C) like states", f"shape {tuple(self.logits.shape)}"
+            )
+        check_size("lengths", len(self.lengths), N, "length N")
+        check_indices("lengths", self.lengths, T + 1, low=1)
+
     @property
     def probabilities(self) -> torch.Tensor:
         """Softmax of the scores after each word, ``(N, T, C)``."""
         return self.logits.softmax(dim=-1)
 
 
-class Memory(nn.Module):
+class Memory(Model):
     """A sentence classifier: embedding, then a recurrent layer, then a linear read-out.
 
     Args:
@@ -83,29 +106,17 @@ class Memory(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("vocab_size", vocab_size), ("embedding_dim", embedding_dim), ("hidden_size", hidden_size), ("num_classes", num_classes)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        self.num_classes = check_int("num_classes", num_classes)
         self.cell = cell
         self.padding_idx = padding_idx
         with seeded(seed):
-            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
+            self.embedding = word_embedding(vocab_size, embedding_dim, padding_idx)
             self.rnn = recurrent_layer(cell, embedding_dim, hidden_size)
             self.head = nn.Linear(hidden_size, num_classes)
 
     def lengths(self, ids: torch.Tensor) -> torch.Tensor:
-        """Real length of each sentence: its number of non-padding indices, ``(N,)``."""
-        check_rank("ids", ids, (2,), "(N, T)")
-        if ids.dtype not in (torch.int64, torch.int32):
-            raise ValueError(f"ids must hold integer word indices (torch.long), got {ids.dtype}")
-        V = self.embedding.num_embeddings
-        if ids.numel() and (ids.min() < 0 or ids.max() >= V):
-            raise ValueError(f"ids must be in [0, {V}) (vocab_size), got values in [{int(ids.min())}, {int(ids.max())}]")
-        real = ids != self.padding_idx  # (N, T)
-        lengths = real.sum(dim=1)  # (N,)
-        if (lengths == 0).any():
-            raise ValueError(f"every sentence needs at least one real word, got an empty one at row {int((lengths == 0).nonzero()[0])}")
-        return lengths
+        """Real length of each sentence, ``(N,)``; padding may only follow the words."""
+        return sentence_lengths(ids, self.embedding.num_embeddings, self.padding_idx)
 
     def states(self, ids: torch.Tensor) -> torch.Tensor:
         """The hidden state after every word, ``(N, T, H)`` (states after padding are meaningless)."""
@@ -121,8 +132,11 @@ class Memory(nn.Module):
         Returns:
             Scores (logits), shape ``(N, C)``.
         """
-        ids = ids.to(self.embedding.weight.device)
         lengths = self.lengths(ids)  # (N,)
+        ids, lengths = (
+            ids.to(self.embedding.weight.device),
+            lengths.to(self.embedding.weight.device),
+        )
         states = self.states(ids)  # (N, T, H)
         last = states[torch.arange(len(ids), device=ids.device), lengths - 1]  # (N, H)
         return self.head(last)  # (N, C)
@@ -136,10 +150,10 @@ class Memory(nn.Module):
         Returns:
             A [`MemoryTrace`][eyememory.models.memory.MemoryTrace] with a batch dimension.
         """
-        check_tensor("ids", ids)
+        check_rank("ids", ids, (1, 2), "(N, T) or (T,)")
         ids = ids if ids.dim() != 1 else ids.unsqueeze(0)  # (N, T)
-        ids = ids.to(self.embedding.weight.device)
         lengths = self.lengths(ids)
+        ids = ids.to(self.embedding.weight.device)
         states = self.states(ids)  # (N, T, H)
         return MemoryTrace(states, self.head(states), lengths)  # logits (N, T, C)
 
@@ -165,9 +179,11 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
         >>> norms.shape, bool(norms[0] < norms[-1])  # the newest word weighs most
         (torch.Size([6]), True)
     """
+    check_instance("model", model, Memory, "a Memory")
     check_rank("ids", ids, (1,), "(T,)")
-    if (ids == model.padding_idx).any():
-        raise ValueError("ids must be one sentence without padding, got padding indices")
+    check_indices("ids", ids, model.embedding.num_embeddings)
+    if len(ids) == 0 or (ids == model.padding_idx).any():
+        raise fail("ids", "one non-empty sentence without padding", shown(ids.tolist()))
     ids = ids.to(model.embedding.weight.device)
     x = model.embedding(ids.unsqueeze(0)).detach().requires_grad_(True)  # (1, T, E)
     out, _ = model.rnn(x)  # (1, T, H)
@@ -179,7 +195,7 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
     return squares.sqrt().detach()
 
 
-class NextStep(nn.Module):
+class NextStep(Model):
     """Reads a window of a series and predicts the next value: a recurrent layer and a linear read-out.
 
     $$h_t = \\tanh(W_{ih}\\, x_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad \\hat x_{T+1} = w^\\top h_T + b$$
@@ -211,7 +227,8 @@ class NextStep(nn.Module):
         Returns:
             Predictions, shape ``(N,)``.
         """
-        rank = check_rank("windows", windows, (2, 3), "(N, T) or (N, T, 1)")
+        rank = check_values("windows", windows, (2, 3), "(N, T) or (N, T, 1)").dim()
+        check_nonempty("windows", windows, "at least one past value")
         if rank == 3:
             check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
         x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, 1)

@@ -20,17 +20,27 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size
-from ._building import recurrent_layer, seeded
+from .._validation import (
+    check_indices,
+    check_int,
+    check_rank,
+    check_seed,
+    check_size,
+    check_tensor,
+    check_values,
+    fail,
+    shown,
+)
+from ._building import Model, recurrent_layer, seeded
 
 
-class RowMemory(nn.Module):
+class RowMemory(Model):
     """The Memory reading an image row by row: a recurrent layer over the rows, then a linear read-out.
 
     Args:
         width: Pixels per row $W$, the numbers read at each step.
         hidden_size: Size of the hidden state.
-        classes: Number of outputs.
+        num_classes: Number of outputs.
         cell: ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``; eyememory's own layers.
         seed: If given, the initial weights come from this seed (the global generator is
             left as it was).
@@ -45,30 +55,35 @@ class RowMemory(nn.Module):
         torch.Size([5, 10])
     """
 
-    def __init__(self, width: int = 8, hidden_size: int = 46, classes: int = 10, cell: str = "rnn", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        width: int = 8,
+        hidden_size: int = 46,
+        num_classes: int = 10,
+        cell: str = "rnn",
+        seed: int | None = None,
+    ) -> None:
         super().__init__()
-        for name, value in (("width", width), ("hidden_size", hidden_size), ("classes", classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        self.width = width
+        self.width = check_int("width", width)
+        self.num_classes = check_int("num_classes", num_classes)
         with seeded(seed):
             self.rnn = recurrent_layer(cell, width, hidden_size)
-            self.head = nn.Linear(hidden_size, classes)
+            self.head = nn.Linear(hidden_size, num_classes)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Scores ``(N, classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``, read top row first."""
-        rank = check_rank("images", images, (3, 4), "(N, 1, H, W) or (N, H, W)")
+        """Scores ``(N, num_classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``, read top row first."""
+        rank = check_values("images", images, (3, 4), "(N, 1, H, W) or (N, H, W)").dim()
         if rank == 4:
             check_size("images", images.shape[1], 1, "channels (dim 1)")
             images = images.squeeze(1)  # (N, H, W)
-        N, H, W = images.shape
+        _N, H, W = images.shape
         check_size("images", W, self.width, "pixels per row (last dim)")
-        out, _ = self.rnn(images.to(self.head.weight.device))  # (N, H, hidden): the state after each row
-        return self.head(out[:, -1])  # (N, classes)
-
-    def num_parameters(self) -> int:
-        """How many numbers training adjusts."""
-        return sum(p.numel() for p in self.parameters())
+        if H == 0:
+            raise fail("images", "at least one row", "0 rows")
+        out, _ = self.rnn(
+            images.to(self.head.weight.device)
+        )  # (N, H, hidden): the state after each row
+        return self.head(out[:, -1])  # (N, num_classes)
 
 
 def pixel_order(size: int = 8, seed: int = 0) -> torch.Tensor:
@@ -79,8 +94,8 @@ def pixel_order(size: int = 8, seed: int = 0) -> torch.Tensor:
         >>> order.shape, sorted(order.tolist()) == list(range(64))
         (torch.Size([64]), True)
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}")
+    check_int("size", size)
+    check_seed("seed", seed)
     return torch.randperm(size * size, generator=torch.Generator().manual_seed(seed))
 
 
@@ -106,12 +121,14 @@ def shuffle_pixels(images: torch.Tensor, order: torch.Tensor) -> torch.Tensor:
         >>> torch.equal(shuffle_pixels(shuffle_pixels(digits, order), order.argsort()), digits)
         True
     """
-    check_rank("order", order, (1,), "(H·W,)")
+    check_tensor("images", images)
     if images.dim() < 2:
-        raise ValueError(f"images must have at least 2 dimensions (..., H, W), got shape {tuple(images.shape)}")
+        raise fail("images", "at least 2-D with shape (..., H, W)", f"shape {tuple(images.shape)}")
+    check_rank("order", order, (1,), "(H·W,)")
     *lead, H, W = images.shape
     check_size("order", len(order), H * W, "length H·W")
+    check_indices("order", order, H * W)
     if not torch.equal(order.sort().values.cpu(), torch.arange(H * W)):
-        raise ValueError(f"order must be a permutation of 0 .. {H * W - 1}, got {order.tolist()}")
+        raise fail("order", f"a permutation of 0 .. {H * W - 1}", shown(order.tolist()))
     flat = images.reshape(*lead, H * W)  # (..., H·W), row by row
     return flat[..., order.to(images.device)].reshape(*lead, H, W)  # (..., H, W)

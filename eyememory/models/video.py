@@ -23,13 +23,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_size
+from .._validation import check_int, check_rank, check_seed, check_size, check_values, fail, pair
 from ..data.digits import shift
 from ..nn import Conv2d, MaxPool2d
-from ._building import recurrent_layer, seeded
+from ._building import Model, recurrent_layer, seeded
 
 
-class EyeMemory(nn.Module):
+class EyeMemory(Model):
     """A CNN per frame, then an RNN over the frames, then a linear read-out.
 
     Per frame: a 3×3 convolution (padding 1), ReLU, 2×2 max pooling, flatten. The pooled
@@ -41,7 +41,7 @@ class EyeMemory(nn.Module):
         frame_size: ``(H, W)`` of every frame, both even.
         channels: Kernels of the per-frame convolution ``K``.
         hidden_size: Size of the Memory's state.
-        classes: Number of outputs.
+        num_classes: Number of outputs.
         cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
         seed: If given, the initial weights come from this seed.
 
@@ -62,30 +62,32 @@ class EyeMemory(nn.Module):
         frame_size: tuple[int, int] = (8, 8),
         channels: int = 4,
         hidden_size: int = 16,
-        classes: int = 2,
+        num_classes: int = 2,
         cell: str = "rnn",
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("channels", channels), ("hidden_size", hidden_size), ("classes", classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        H, W = frame_size
-        if any(isinstance(s, bool) or not isinstance(s, int) or s < 2 or s % 2 for s in (H, W)):
-            raise ValueError(f"frame_size must be two even ints >= 2, got {frame_size!r}")
-        self.in_channels, self.frame_size = in_channels, (H, W)
+        self.in_channels = check_int("in_channels", in_channels)
+        check_int("channels", channels)
+        self.num_classes = check_int("num_classes", num_classes)
+        H, W = pair("frame_size", frame_size)
+        if H < 2 or W < 2 or H % 2 or W % 2:
+            raise fail("frame_size", "two even ints >= 2", (H, W))
+        self.frame_size = (H, W)
         with seeded(seed):
             self.conv = Conv2d(in_channels, channels, kernel_size=3, padding=1)
             self.pool = MaxPool2d(2)
             self.rnn = recurrent_layer(cell, channels * (H // 2) * (W // 2), hidden_size)
-            self.head = nn.Linear(hidden_size, classes)
+            self.head = nn.Linear(hidden_size, num_classes)
 
     def _check(self, clips: torch.Tensor) -> None:
-        check_rank("clips", clips, (5,), "(N, T, C, H, W)")
+        check_values("clips", clips, (5,), "(N, T, C, H, W)")
         check_size("clips", clips.shape[2], self.in_channels, "channels (dim 2)")
         if tuple(clips.shape[3:]) != self.frame_size:
             H, W = self.frame_size
-            raise ValueError(f"clips must have frames of {H}×{W}, got {clips.shape[3]}×{clips.shape[4]}")
+            raise fail("clips", f"frames of {H}×{W}", f"{clips.shape[3]}×{clips.shape[4]}")
+        if clips.shape[1] == 0:
+            raise fail("clips", "at least one frame", "0 frames")
 
     # --8<-- [start:frames]
     def frame_features(self, clips: torch.Tensor) -> torch.Tensor:
@@ -98,18 +100,16 @@ class EyeMemory(nn.Module):
         return maps.reshape(N, T, -1)  # (N, T, F) with F = K·H/2·W/2
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
-        """Scores ``(N, classes)``, read from the state after the last frame."""
+        """Scores ``(N, num_classes)``, read from the state after the last frame."""
         out, _ = self.rnn(self.frame_features(clips))  # (N, T, hidden)
-        return self.head(out[:, -1])  # (N, classes)
+        return self.head(out[:, -1])  # (N, num_classes)
 
     # --8<-- [end:frames]
 
-    def num_parameters(self) -> int:
-        """How many numbers training adjusts."""
-        return sum(p.numel() for p in self.parameters())
 
-
-def moving_digits(images: torch.Tensor, frames: int = 3, step: int = 1, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def moving_digits(
+    images: torch.Tensor, frames: int = 3, step: int = 1, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Clips of each image sliding ``step`` pixels per frame, to the right (label 1) or left (label 0).
 
     Frame $t$ shows the image moved by $\\pm\\,\\text{step}\\,(t - \\lfloor T/2 \\rfloor)$ pixels, so
@@ -136,9 +136,9 @@ def moving_digits(images: torch.Tensor, frames: int = 3, step: int = 1, seed: in
         True
     """
     check_rank("images", images, (4,), "(N, C, H, W)")
-    for name, value in (("frames", frames), ("step", step)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int("frames", frames)
+    check_int("step", step)
+    check_seed("seed", seed)
     labels = torch.randint(0, 2, (len(images),), generator=torch.Generator().manual_seed(seed))
     direction = 2 * labels - 1  # +1 right, -1 left
     clips = []
