@@ -264,7 +264,7 @@ BAD = {
     ),
     "dtypes differ": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3, dtype=DOUBLE)),
-        r"dtype torch.float32, got torch.float64",
+        r"weight must have the input's dtype and device \(torch.float32, cpu\), got \(torch.float64, cpu\)",
     ),
     "integer input": (
         lambda f: f(
@@ -285,7 +285,7 @@ def test_bad_input_is_a_clear_value_error(form, call, message) -> None:
 
 def test_geometry_reports_uneven_same_padding() -> None:
     g = conv_geometry(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 4, 2), padding="same")
-    assert g.padding == (1, 2, 0, 1) and g.out_size == (5, 5)
+    assert g.padding == (0, 1, 1, 2) and g.out_size == (5, 5)  # (left, right, top, bottom)
 
 
 # --- Padding modes ------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def test_pad2d_equals_torch(mode, padding) -> None:
     [
         ((4, 0, 0, 0), "reflect", r"smaller than the input width 4, got \(4, 0\)"),
         ((0, 0, 5, 0), "circular", r"at most the input height 4, got \(5, 0\)"),
-        ((1, 1, 1), "zeros", r"four non-negative ints"),
+        ((1, 1, 1), "zeros", r"padding must be 4 non-negative ints \(left, right, top, bottom\), got \(1, 1, 1\)"),
         ((1, 1, 1, 1), "mirror", r"mode must be one of.*got 'mirror'"),
     ],
 )
