@@ -144,7 +144,7 @@ W_IH, W_HH = torch.randn(5, 4), torch.randn(5, 5)
         (lambda: rnn_cell(torch.randn(3, 4), torch.randn(3, 6), W_IH, W_HH), r"hx must have hidden size = 5, got 6"),
         (lambda: rnn_cell(torch.randn(3, 4), torch.randn(2, 5), W_IH, W_HH), r"hx must have batch size 3 like input, got 2"),
         (lambda: rnn_cell(torch.randn(3, 4), torch.randn(5), W_IH, W_HH), r"hx must be 2-D .* got 1-D"),
-        (lambda: rnn_cell(torch.randn(3, 4), None, W_IH, W_HH, nonlinearity="sigmoid"), r"nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"),
+        (lambda: rnn_cell(torch.randn(3, 4), None, W_IH, W_HH, nonlinearity="sigmoid"), r"nonlinearity must be one of 'tanh', 'relu', got 'sigmoid'"),
         (lambda: rnn_cell([1.0, 2.0], None, W_IH, W_HH), r"input must be a torch.Tensor, got list"),
         (lambda: lstm_cell(torch.randn(3, 4), torch.randn(3, 5), torch.randn(20, 4), torch.randn(20, 5)), r"hx must be a pair \(h, c\)"),
         (lambda: lstm_cell(torch.randn(3, 4), (torch.randn(3, 5), torch.randn(3, 4)), torch.randn(20, 4), torch.randn(20, 5)), r"c must have shape \(3, 5\), got \(3, 4\)"),

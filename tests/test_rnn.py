@@ -221,12 +221,12 @@ def test_output_and_final_state_agree(mode, layers, bidirectional, L, N) -> None
         (lambda: RNN(3, 4, dropout=1.5), r"dropout must be a number in \[0, 1\], got 1.5"),
         (lambda: RNN(3, 4, dropout=-0.1), r"dropout must be a number in \[0, 1\], got -0.1"),
         (lambda: RNN(3, 4, dropout="a"), r"dropout must be a number in \[0, 1\], got 'a'"),
-        (lambda: RNN(3, 4, nonlinearity="sigmoid"), r"nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"),
-        (lambda: RNN(0, 4), r"input_size must be an int >= 1, got 0"),
-        (lambda: GRU(3, 4.0), r"hidden_size must be an int >= 1, got 4.0"),
-        (lambda: LSTM(3, 4, num_layers=0), r"num_layers must be an int >= 1, got 0"),
+        (lambda: RNN(3, 4, nonlinearity="sigmoid"), r"nonlinearity must be one of 'tanh', 'relu', got 'sigmoid'"),
+        (lambda: RNN(0, 4), r"input_size must be a positive int, got 0"),
+        (lambda: GRU(3, 4.0), r"hidden_size must be a positive int, got 4.0"),
+        (lambda: LSTM(3, 4, num_layers=0), r"num_layers must be a positive int, got 0"),
         (lambda: LSTM(3, 4, proj_size=4), r"proj_size must be smaller than hidden_size \(4\), got 4"),
-        (lambda: LSTM(3, 4, proj_size=-1), r"proj_size must be an int >= 0, got -1"),
+        (lambda: LSTM(3, 4, proj_size=-1), r"proj_size must be a non-negative int, got -1"),
     ],
 )
 def test_bad_constructor_arguments(build, message: str) -> None:
@@ -260,7 +260,7 @@ def test_proj_size_only_for_lstm() -> None:
         (lambda: LSTM(3, 4, proj_size=2)(torch.randn(5, 2, 3), (torch.randn(1, 2, 4), torch.randn(1, 2, 4))), r"h_0 must have shape \(1, 2, 2\), got \(1, 2, 4\)"),
         (lambda: RNN(3, 4)(torch.randn(5, 2, 3, dtype=F64)), r"input must have the layer's dtype and device \(torch.float32, cpu\), got \(torch.float64, cpu\)"),
         (lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 2, 4, dtype=F64)), r"h_0 must have the input's dtype and device"),
-        (lambda: RNN(3, 4)(torch.randn(0, 2, 3)), r"input must have at least one time step, got shape \(0, 2, 3\)"),
+        (lambda: RNN(3, 4)(torch.randn(0, 2, 3)), r"input must be non-empty \(at least one time step\), got shape \(0, 2, 3\)"),
         (lambda: RNN(3, 4)([[1.0, 2.0, 3.0]]), r"input must be a torch.Tensor, got list"),
         (
             lambda: RNN(3, 4)(torch.nn.utils.rnn.pack_padded_sequence(torch.randn(5, 2, 3), [5, 3])),

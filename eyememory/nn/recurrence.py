@@ -24,7 +24,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from .._validation import check_rank, check_size, check_tensor
+from .._validation import check_choice, check_rank, check_size, check_tensor, fail, shown
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -95,7 +95,9 @@ def rnn_step(
     mixed = torch.addmm(seen, hx, w_hh_t)  # what I see + what I thought: (N, H)
     if nonlinearity == "tanh":
         return mixed.tanh_()  # squashed into (-1, 1), in place: no new tensor
-    return mixed.relu_()
+    if nonlinearity == "relu":
+        return mixed.relu_()
+    raise fail("nonlinearity", "one of 'tanh', 'relu'", shown(nonlinearity))
 # --8<-- [end:rnn_step]
 
 
@@ -252,8 +254,7 @@ def rnn_cell(
         >>> torch.allclose(mine, cell(x, h))
         True
     """
-    if nonlinearity not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     check_tensor("input", input)
     if hx is None:
         hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
