@@ -189,3 +189,10 @@ def check_like(
             f"({reference.dtype}, {reference.device}), got ({tensor.dtype}, {tensor.device})"
         )
     return tensor
+
+
+def check_float_dtype(name: str, dtype: object) -> torch.dtype | None:
+    """``None`` (torch's default) or a floating-point ``torch.dtype``: what parameters need."""
+    if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise fail(name, "None or a floating-point torch.dtype", shown(dtype))
+    return dtype

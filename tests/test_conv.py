@@ -14,6 +14,7 @@ from torch.nn import functional as F
 
 from benchmarks.conv import CONFIG, RESULTS
 from eyememory.nn.conv import (
+    Conv1d,
     Conv2d,
     conv2d,
     conv2d_sliding,
@@ -273,6 +274,40 @@ BAD = {
         r"floating-point.*torch.int64",
     ),
     "not a tensor": (lambda f: f([[1.0]], torch.randn(1, 1, 1, 1)), r"torch.Tensor, got list"),
+    "no kernels": (
+        lambda f: f(torch.randn(1, 3, 8, 8), torch.randn(0, 3, 3, 3)),
+        r"weight must be non-empty .* got shape \(0, 3, 3, 3\)",
+    ),
+    "no input channels": (
+        lambda f: f(torch.randn(1, 0, 8, 8), torch.randn(4, 0, 3, 3)),
+        r"weight must be non-empty .* got shape \(4, 0, 3, 3\)",
+    ),
+    "kernel without taps": (
+        lambda f: f(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 0, 3)),
+        r"weight must be non-empty",
+    ),
+    "bias of rank 2": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(4, 1, 3, 3), torch.randn(4, 1)),
+        r"bias must be 1-D with shape \(C_out,\), got 2-D",
+    ),
+    "integer bias": (
+        lambda f: f(
+            torch.randn(1, 1, 8, 8), torch.randn(4, 1, 3, 3), torch.zeros(4, dtype=torch.long)
+        ),
+        r"bias must have the input's dtype and device \(torch.float32, cpu\)",
+    ),
+    "groups as a string": (
+        lambda f: f(torch.randn(1, 3, 5, 5), torch.randn(4, 3, 3, 3), groups="1"),
+        r"groups must be a positive int, got '1'",
+    ),
+    "float stride": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), stride=1.0),
+        r"stride must be a positive int or a pair of positive ints, got 1.0",
+    ),
+    "padding None": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), padding=None),
+        r"padding must be a non-negative int or a pair of non-negative ints, got None",
+    ),
 }
 
 
@@ -406,11 +441,51 @@ def test_module_init_statistics() -> None:
             dict(in_channels=3, out_channels=4, kernel_size=0),
             r"kernel_size must be a positive int or a pair of positive ints, got 0",
         ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, bias="False"),
+            r"bias must be a bool \(True or False\), got 'False'",
+        ),
+        (
+            dict(in_channels=3.0, out_channels=4, kernel_size=3),
+            r"in_channels must be a positive int, got 3.0",
+        ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, dtype=torch.long),
+            r"dtype must be None or a floating-point torch.dtype, got torch.int64",
+        ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, padding_mode=["zeros"]),
+            r"padding_mode must be one of .*, got \['zeros'\]",
+        ),
     ],
 )
 def test_module_refuses_bad_arguments(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         Conv2d(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(size=32, kernel_size=3, stride=0), r"stride must be a positive int, got 0"),
+        (dict(size=-1, kernel_size=3), r"size must be a non-negative int, got -1"),
+        (dict(size=32.0, kernel_size=3), r"size must be a non-negative int, got 32.0"),
+        (dict(size=32, kernel_size=0), r"kernel_size must be a positive int, got 0"),
+        (dict(size=32, kernel_size=3, padding=-1), r"padding must be a non-negative int, got -1"),
+        (dict(size=32, kernel_size=3, dilation=True), r"dilation must be a positive int, got True"),
+    ],
+)
+def test_output_size_refuses_bad_arguments(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        conv_output_size(**kwargs)
+
+
+@pytest.mark.parametrize("module", [Conv2d, Conv1d])
+def test_modules_refuse_integer_input(module) -> None:
+    x = torch.ones((2, 3, 8) if module is Conv1d else (2, 3, 8, 8), dtype=torch.long)
+    for padding_mode in ("zeros", "reflect"):
+        with pytest.raises(ValueError, match=r"input must be a floating-point tensor"):
+            module(3, 4, 3, padding=1, padding_mode=padding_mode)(x)
 
 
 def test_module_refuses_wrong_channels() -> None:

@@ -311,6 +311,54 @@ BAD = {
         lambda: global_avg_pool2d(torch.randn(1, 2, 0, 3)),
         r"non-empty",
     ),
+    "global max without channels": (
+        lambda: global_max_pool2d(torch.randn(1, 0, 3, 3)),
+        r"non-empty in channels, height and width, got shape \(1, 0, 3, 3\)",
+    ),
+    "global mean of integers": (
+        lambda: global_avg_pool2d(torch.ones(1, 2, 3, 3, dtype=torch.long)),
+        r"floating-point.*torch.int64",
+    ),
+    "ceil_mode as a string": (
+        lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, ceil_mode="False"),
+        r"ceil_mode must be a bool \(True or False\), got 'False'",
+    ),
+    "return_indices as a string": (
+        lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, return_indices="False"),
+        r"return_indices must be a bool",
+    ),
+    "average of integers": (
+        lambda: avg_pool2d(torch.ones(1, 1, 4, 4, dtype=torch.long), 2),
+        r"floating-point.*torch.int64",
+    ),
+    "average with a zero divisor": (
+        lambda: avg_pool2d(torch.randn(1, 1, 4, 4), 2, divisor_override=0),
+        r"divisor_override must be a positive int, got 0",
+    ),
+    "count_include_pad as a string": (
+        lambda: avg_pool2d(torch.randn(1, 1, 4, 4), 2, count_include_pad="no"),
+        r"count_include_pad must be a bool \(True or False\), got 'no'",
+    ),
+    "average over half the kernel": (
+        lambda: avg_pool2d(torch.randn(1, 1, 8, 8), 2, padding=2),
+        r"half the kernel size \(1, 1\), got \(2, 2\)",
+    ),
+    "module with padding over half the kernel": (
+        lambda: AvgPool2d(2, padding=2),
+        r"half the kernel size \(1, 1\), got \(2, 2\)",
+    ),
+    "module with a zero kernel": (
+        lambda: MaxPool2d(0),
+        r"kernel_size must be a positive int or a pair of positive ints, got 0",
+    ),
+    "output size with stride 0": (
+        lambda: pool_output_size(5, 2, 0),
+        r"stride must be a positive int, got 0",
+    ),
+    "output size with ceil_mode a string": (
+        lambda: pool_output_size(5, 2, 2, ceil_mode="yes"),
+        r"ceil_mode must be a bool",
+    ),
 }
 
 

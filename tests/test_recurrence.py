@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eyememory.nn.recurrence import gru_cell, lstm_cell, project_input, rnn_cell
+from eyememory.nn.recurrence import gru_cell, lstm_cell, project_input, rnn_cell, rnn_step
 
 F64 = torch.float64
 
@@ -149,6 +149,13 @@ W_IH, W_HH = torch.randn(5, 4), torch.randn(5, 5)
         (lambda: lstm_cell(torch.randn(3, 4), torch.randn(3, 5), torch.randn(20, 4), torch.randn(20, 5)), r"hx must be a pair \(h, c\)"),
         (lambda: lstm_cell(torch.randn(3, 4), (torch.randn(3, 5), torch.randn(3, 4)), torch.randn(20, 4), torch.randn(20, 5)), r"c must have shape \(3, 5\), got \(3, 4\)"),
         (lambda: gru_cell(torch.randn(3, 4), None, torch.randn(10, 4), torch.randn(10, 5)), r"w_ih must have 3·H rows for gru_cell, got 10"),
+        (lambda: rnn_step(torch.randn(3, 5), torch.randn(3, 5), W_HH, "sigmoid"), r"nonlinearity must be one of 'tanh', 'relu', got 'sigmoid'"),
+        (lambda: rnn_cell(torch.ones(3, 4, dtype=torch.long), None, W_IH.long(), W_HH.long()), r"input must be a floating-point tensor, got dtype torch.int64"),
+        (lambda: rnn_cell(torch.randn(3, 4, dtype=F64), None, W_IH, W_HH), r"w_ih must have the input's dtype and device \(torch.float64, cpu\), got \(torch.float32, cpu\)"),
+        (lambda: rnn_cell(torch.randn(3, 4), None, W_IH, W_HH, torch.randn(3)), r"b_ih must have length = w_ih.shape\[0\] = 5, got 3"),
+        (lambda: gru_cell(torch.randn(3, 4), None, torch.randn(15, 4), torch.randn(15, 5), None, torch.randn(3)), r"b_hh must have length = w_ih.shape\[0\] = 15, got 3"),
+        (lambda: rnn_cell(torch.randn(3, 4), None, W_IH, [[1.0]]), r"w_hh must be a torch.Tensor, got list"),
+        (lambda: lstm_cell(torch.randn(3, 4), None, torch.randn(20, 4), torch.randn(20, 2), w_hr=[1.0]), r"w_hr must be a torch.Tensor, got list"),
     ],
 )
 def test_bad_input_names_expected_and_got(call, message: str) -> None:

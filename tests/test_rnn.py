@@ -227,6 +227,12 @@ def test_output_and_final_state_agree(mode, layers, bidirectional, L, N) -> None
         (lambda: LSTM(3, 4, num_layers=0), r"num_layers must be a positive int, got 0"),
         (lambda: LSTM(3, 4, proj_size=4), r"proj_size must be smaller than hidden_size \(4\), got 4"),
         (lambda: LSTM(3, 4, proj_size=-1), r"proj_size must be a non-negative int, got -1"),
+        (lambda: RNN(3, 4, batch_first="False"), r"batch_first must be a bool \(True or False\), got 'False'"),
+        (lambda: GRU(3, 4, bias="False"), r"bias must be a bool \(True or False\), got 'False'"),
+        (lambda: LSTM(3, 4, bidirectional=1), r"bidirectional must be a bool \(True or False\), got 1"),
+        (lambda: RNN(3, 4, dropout=float("nan")), r"dropout must be a number in \[0, 1\], got nan"),
+        (lambda: RNN(3, 4, dtype=torch.long), r"dtype must be None or a floating-point torch.dtype, got torch.int64"),
+        (lambda: RNN(3, 4, nonlinearity=["tanh"]), r"nonlinearity must be one of 'tanh', 'relu', got \['tanh'\]"),
     ],
 )
 def test_bad_constructor_arguments(build, message: str) -> None:

@@ -42,10 +42,12 @@ from torch import nn
 from .._validation import (
     check_bool,
     check_choice,
+    check_float_dtype,
     check_floating,
     check_int,
     check_int_sequence,
     check_like,
+    check_nonempty,
     check_rank,
     check_tensor,
     fail,
@@ -203,6 +205,7 @@ def _geometry(
     """[`conv_geometry`][eyememory.nn.conv.conv_geometry] for ``dims`` spatial axes."""
     input_layout, weight_layout, _ = _LAYOUTS[dims]
     check_rank("weight", weight, (dims + 2,), weight_layout)
+    check_nonempty("weight", weight, "at least one kernel, input channel and tap")
     rank = check_rank("input", input, (dims + 1, dims + 2), input_layout)
     check_floating("input", input)
     check_like("weight", weight, "input", input)
@@ -375,7 +378,7 @@ def _matmul(
     columns: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, N: int, G: int
 ) -> torch.Tensor:
     """All kernels times all columns, batched over images and groups: ``(N*G, C_out/G, L)``."""
-    C_out, K = weight.shape[0], weight[0].numel()
+    C_out, K = weight.shape[0], weight[0].numel()  # (C_out, C_in/G * kH * kW)
     kernels = weight.reshape(1, G, C_out // G, K).expand(N, -1, -1, -1)  # (N, G, C_out/G, K)
     kernels = kernels.reshape(N * G, C_out // G, K)  # (N*G, C_out/G, K); a view when G = 1
     if bias is None:
@@ -677,7 +680,7 @@ class _ConvNd(nn.Module):
         self._reversed_padding_repeated_twice = edge_padding(
             self.padding, self.kernel_size, self.dilation
         )
-        factory = {"device": device, "dtype": dtype}
+        factory = {"device": device, "dtype": check_float_dtype("dtype", dtype)}
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = nn.Parameter(torch.empty(shape, **factory))
         if check_bool("bias", bias):

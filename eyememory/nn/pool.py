@@ -110,11 +110,8 @@ def pool_geometry(
     Rules: a 3-D or 4-D floating-point input with non-empty planes; positive kernel, stride
     and dilation; padding at most half the kernel (``p <= k // 2``); at least one window.
     """
-    rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
-    check_floating("input", input)
-    C, H, W = input.shape[-3:]
-    if C == 0 or H == 0 or W == 0:
-        raise fail("input", "non-empty in channels, height and width", f"shape {tuple(input.shape)}")
+    rank = _check_maps(input)
+    H, W = input.shape[-2:]
     kernel, stride, padding, dilation = _window(kernel_size, stride, padding, dilation)
     check_bool("ceil_mode", ceil_mode)
     out_size = (
@@ -439,10 +436,13 @@ class AvgPool2d(nn.Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-def _check_maps(input: torch.Tensor) -> None:
-    check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
-    if input.shape[-1] == 0 or input.shape[-2] == 0:
-        raise fail("input", "non-empty in height and width", f"shape {tuple(input.shape)}")
+def _check_maps(input: object) -> int:
+    """Feature maps to pool, ``(N, C, H, W)`` or ``(C, H, W)``, floating, not empty: the rank."""
+    rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
+    check_floating("input", input)
+    if 0 in input.shape[-3:]:
+        raise fail("input", "non-empty in channels, height and width", f"shape {tuple(input.shape)}")
+    return rank
 
 
 def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,16 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from .._validation import check_choice, check_rank, check_size, check_tensor, fail, shown
+from .._validation import (
+    check_choice,
+    check_floating,
+    check_like,
+    check_rank,
+    check_size,
+    check_tensor,
+    fail,
+    shown,
+)
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -188,16 +197,25 @@ def gru_step(
 def _check_cell_args(
     kind: str,
     input: torch.Tensor,
-    hx: torch.Tensor,
+    hx: torch.Tensor | None,
     w_ih: torch.Tensor,
     w_hh: torch.Tensor,
     gates: int,
+    biases: tuple[torch.Tensor | None, torch.Tensor | None] = (None, None),
     hidden_size_of_hx: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, bool]:
     """Validate one cell call; return input and hx as batches and whether input was batched."""
     check_rank("input", input, (1, 2), "(N, I) or (I,)")
+    check_floating("input", input)
     check_rank("w_ih", w_ih, (2,), "(G·H, I)")
     check_rank("w_hh", w_hh, (2,), "(G·H, H)")
+    check_like("w_ih", w_ih, "input", input)
+    check_like("w_hh", w_hh, "input", input)
+    for name, bias in zip(("b_ih", "b_hh"), biases):
+        if bias is not None:
+            check_rank(name, bias, (1,), "(G·H,)")
+            check_size(name, bias.shape[0], w_ih.shape[0], "length = w_ih.shape[0]")
+            check_like(name, bias, "input", input)
     batched = input.dim() == 2
     I = input.shape[-1]
     check_size("input", I, w_ih.shape[1], f"features = w_ih.shape[1] ({kind})")
@@ -206,12 +224,16 @@ def _check_cell_args(
         raise ValueError(f"w_ih must have {gates}·H rows for {kind}, got {GH}")
     H = GH // gates
     check_size("w_hh", w_hh.shape[0], GH, "rows = w_ih.shape[0]")
+    if hx is None:  # zeros, as torch's cells take a missing state
+        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[1],))
     check_rank("hx", hx, (2,) if batched else (1,), "(N, H)" if batched else "(H,)")
     x = input if batched else input.unsqueeze(0)  # (N, I)
     h = hx if batched else hx.unsqueeze(0)  # (N, H)
     if h.shape[0] != x.shape[0]:
         raise ValueError(f"hx must have batch size {x.shape[0]} like input, got {h.shape[0]}")
-    check_size("hx", h.shape[1], hidden_size_of_hx if hidden_size_of_hx is not None else H, "hidden size")
+    check_like("hx", hx, "input", input)
+    hidden = hidden_size_of_hx if hidden_size_of_hx is not None else H
+    check_size("hx", h.shape[1], hidden, "hidden size")
     check_size("w_hh", w_hh.shape[1], h.shape[1], "columns = hidden size of hx")
     return x, h, batched
 
@@ -255,10 +277,7 @@ def rnn_cell(
         True
     """
     check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
-    check_tensor("input", input)
-    if hx is None:
-        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
-    x, h, batched = _check_cell_args("rnn_cell", input, hx, w_ih, w_hh, gates=1)
+    x, h, batched = _check_cell_args("rnn_cell", input, hx, w_ih, w_hh, 1, (b_ih, b_hh))
     seen = project_input(x, w_ih, b_ih, b_hh)  # W_ih x_t + b_ih + b_hh: (N, H)
     h = rnn_step(seen, h, w_hh.t(), nonlinearity)  # (N, H)
     return h if batched else h.squeeze(0)
@@ -301,19 +320,22 @@ def lstm_cell(
     """
     check_tensor("input", input)
     check_rank("w_ih", w_ih, (2,), "(4H, I)")
+    if w_hr is not None:
+        check_rank("w_hr", w_hr, (2,), "(P, H)")
     H = w_ih.shape[0] // 4
     P = w_hr.shape[0] if w_hr is not None else H
     if hx is None:
         hx = (input.new_zeros(input.shape[:-1] + (P,)), input.new_zeros(input.shape[:-1] + (H,)))
     if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-        raise ValueError(f"hx must be a pair (h, c) of tensors for lstm_cell, got {type(hx).__name__}")
-    x, h, batched = _check_cell_args("lstm_cell", input, hx[0], w_ih, w_hh, gates=4, hidden_size_of_hx=P)
+        raise fail("hx", "a pair (h, c) of tensors for lstm_cell", type(hx).__name__)
+    x, h, batched = _check_cell_args("lstm_cell", input, hx[0], w_ih, w_hh, 4, (b_ih, b_hh), P)
     check_rank("c", hx[1], (input.dim(),), "(N, H)" if batched else "(H,)")
+    check_like("c", hx[1], "input", input)
     c = hx[1] if batched else hx[1].unsqueeze(0)  # (N, H)
     if c.shape != (x.shape[0], H):
         raise ValueError(f"c must have shape {(x.shape[0], H)}, got {tuple(c.shape)}")
     if w_hr is not None:
-        check_rank("w_hr", w_hr, (2,), "(P, H)")
+        check_like("w_hr", w_hr, "input", input)
         check_size("w_hr", w_hr.shape[1], H, "columns = hidden size H")
     seen = project_input(x, w_ih, b_ih, b_hh)  # (N, 4H)
     h, c = lstm_step(seen, (h, c), w_hh.t(), None if w_hr is None else w_hr.t())  # (N, P), (N, H)
@@ -350,10 +372,7 @@ def gru_cell(
         >>> torch.allclose(mine, cell(x, h))
         True
     """
-    check_tensor("input", input)
-    if hx is None:
-        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
-    x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, gates=3)
+    x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, 3, (b_ih, b_hh))
     seen = project_input(x, w_ih, b_ih)  # W_ih x_t + b_ih: (N, 3H)
     h = gru_step(seen, h, w_hh.t(), b_hh)  # (N, H)
     return h if batched else h.squeeze(0)

@@ -35,6 +35,7 @@ from torch.nn import init
 from .._validation import (
     check_bool,
     check_choice,
+    check_float_dtype,
     check_int,
     check_like,
     check_number,
@@ -89,7 +90,7 @@ class _RecurrentLayer(nn.Module):
             )
         if proj_size >= hidden_size:
             raise fail("proj_size", f"smaller than hidden_size ({hidden_size})", proj_size)
-        factory = {"device": device, "dtype": dtype}
+        factory = {"device": device, "dtype": check_float_dtype("dtype", dtype)}
         directions = 2 if bidirectional else 1
         out_size = proj_size or hidden_size  # what one direction outputs per step
         # Same names, shapes and registration order as torch, so state dicts and seeds match.
