@@ -265,7 +265,8 @@ BAD = {
     ),
     "dtypes differ": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3, dtype=DOUBLE)),
-        r"weight must have the input's dtype and device \(torch.float32, cpu\), got \(torch.float64, cpu\)",
+        r"weight must have the input's dtype and device \(torch.float32, cpu\), "
+        r"got \(torch.float64, cpu\)",
     ),
     "integer input": (
         lambda f: f(
@@ -345,7 +346,11 @@ def test_pad2d_equals_torch(mode, padding) -> None:
     [
         ((4, 0, 0, 0), "reflect", r"smaller than the input width 4, got \(4, 0\)"),
         ((0, 0, 5, 0), "circular", r"at most the input height 4, got \(5, 0\)"),
-        ((1, 1, 1), "zeros", r"padding must be 4 non-negative ints \(left, right, top, bottom\), got \(1, 1, 1\)"),
+        (
+            (1, 1, 1),
+            "zeros",
+            r"padding must be 4 non-negative ints \(left, right, top, bottom\), got \(1, 1, 1\)",
+        ),
         ((1, 1, 1, 1), "mirror", r"mode must be one of.*got 'mirror'"),
     ],
 )
@@ -383,7 +388,7 @@ def test_module_is_a_drop_in(kwargs) -> None:
     ours = Conv2d(**kwargs, dtype=DOUBLE)
     # Same seed, same parameters: the initialisation is torch's, number for number.
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
-    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters()):
+    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
         assert torch.equal(a, b)
     assert repr(ours) == repr(theirs)
     # A state dict moves either way.
@@ -403,7 +408,7 @@ def test_module_is_a_drop_in(kwargs) -> None:
         grad = torch.randn_like(expected)
         got_grads = torch.autograd.grad(got, [x, *ours.parameters()], grad)
         expected_grads = torch.autograd.grad(expected, [x, *theirs.parameters()], grad)
-        for a, b in zip(got_grads, expected_grads):
+        for a, b in zip(got_grads, expected_grads, strict=True):
             torch.testing.assert_close(a, b)
         torch.testing.assert_close(ours(x[0]), theirs(x[0]))  # unbatched
 

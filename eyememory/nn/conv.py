@@ -224,22 +224,26 @@ def _geometry(
     if bias is not None:
         check_rank("bias", bias, (1,), "(C_out,)")
         if bias.shape != (C_out,):
-            raise ValueError(f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}")
+            raise ValueError(
+                f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}"
+            )
         check_like("bias", bias, "input", input)
     stride, dilation = ints("stride", stride, dims), ints("dilation", dilation, dims)
     padding = parse_padding(padding, dims)
     _check_same_needs_stride_one(padding, stride)
     pads = edge_padding(padding, tuple(kernel), dilation)
     # pads runs last axis first: axis a has its two numbers at 2 * (dims - 1 - a).
-    padded = [size[a] + pads[2 * (dims - 1 - a)] + pads[2 * (dims - 1 - a) + 1] for a in range(dims)]
-    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
-    if any(p < s for p, s in zip(padded, span)):
+    padded = [
+        size[a] + pads[2 * (dims - 1 - a)] + pads[2 * (dims - 1 - a) + 1] for a in range(dims)
+    ]
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
+    if any(p < s for p, s in zip(padded, span, strict=True)):
         raise ValueError(
             f"kernel must fit in the padded input: kernel spans {_extent(span)} (size "
             f"{'×'.join(map(str, kernel))}, dilation {dilation[0] if dims == 1 else dilation}), "
             f"got a padded input of {_extent(padded)}"
         )
-    out_size = tuple((p - k) // s + 1 for p, k, s in zip(padded, span, stride))
+    out_size = tuple((p - k) // s + 1 for p, k, s in zip(padded, span, stride, strict=True))
     return ConvGeometry(rank == dims + 2, tuple(kernel), stride, dilation, pads, groups, out_size)
 
 
@@ -333,6 +337,8 @@ def conv2d_sliding(
     if bias is not None:
         out = out + bias.reshape(1, C_out, 1, 1)
     return out if g.batched else out.squeeze(0)
+
+
 # --8<-- [end:sliding]
 
 
@@ -383,9 +389,13 @@ def _matmul(
     kernels = kernels.reshape(N * G, C_out // G, K)  # (N*G, C_out/G, K); a view when G = 1
     if bias is None:
         return torch.bmm(kernels, columns)  # (N*G, C_out/G, L)
+    if G == 1:  # one bias for every image: broadcast, much faster than an expanded copy
+        return torch.baddbmm(bias.reshape(1, C_out, 1), kernels, columns)  # (N, C_out, L)
     start = bias.reshape(1, G, C_out // G, 1).expand(N, -1, -1, -1)  # (N, G, C_out/G, 1)
-    start = start.reshape(N * G, C_out // G, 1)  # (N*G, C_out/G, 1); a view when G = 1
+    start = start.reshape(N * G, C_out // G, 1)  # (N*G, C_out/G, 1)
     return torch.baddbmm(start, kernels, columns)  # (N*G, C_out/G, L)
+
+
 # --8<-- [end:im2col]
 
 
@@ -479,7 +489,9 @@ def _convolve(
 ) -> torch.Tensor:
     """The checked 2-D convolution, batched or not, through im2col (and col2im backward)."""
     x = input if g.batched else input.unsqueeze(0)  # (N, C_in, H, W)
-    if torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (x, weight, bias)):
+    if torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, weight, bias)
+    ):
         out = _Im2colConv2d.apply(x, weight, bias, g)  # (N, C_out, H_out, W_out)
     else:  # no gradient wanted: skip the bookkeeping
         out = _forward(x, weight, bias, g)[0]
@@ -579,7 +591,9 @@ def conv1d(
     return out.squeeze(-2)  # (N, C_out, L_out), or (C_out, L_out) for one sequence
 
 
-def _edge_indices(size: int, before: int, after: int, mode: str, device: torch.device) -> torch.Tensor:
+def _edge_indices(
+    size: int, before: int, after: int, mode: str, device: torch.device
+) -> torch.Tensor:
     """Which input index each padded position copies, for one axis."""
     index = torch.arange(-before, size + after, device=device)
     if mode == "reflect":  # mirror without repeating the edge: -1 -> 1, size -> size - 2
@@ -598,14 +612,20 @@ def _edge_pad(input: torch.Tensor, padding: tuple[int, ...], mode: str) -> torch
         if size == 0:
             raise ValueError(f"{mode} padding needs a non-empty input, got {name} 0")
         if mode == "reflect" and max(pads) >= size:
-            raise ValueError(f"reflect padding must be smaller than the input {name} {size}, got {pads}")
+            raise ValueError(
+                f"reflect padding must be smaller than the input {name} {size}, got {pads}"
+            )
         if mode == "circular" and max(pads) > size:
-            raise ValueError(f"circular padding must be at most the input {name} {size}, got {pads}")
+            raise ValueError(
+                f"circular padding must be at most the input {name} {size}, got {pads}"
+            )
         input = input.index_select(-1 - axis, _edge_indices(size, *pads, mode, input.device))
     return input
 
 
-def pad2d(input: torch.Tensor, padding: tuple[int, int, int, int], mode: str = "zeros") -> torch.Tensor:
+def pad2d(
+    input: torch.Tensor, padding: tuple[int, int, int, int], mode: str = "zeros"
+) -> torch.Tensor:
     """Pad the last two dimensions, like ``torch.nn.functional.pad`` with four numbers.
 
     Args:
@@ -709,7 +729,9 @@ class _ConvNd(nn.Module):
             check_rank("input", input, (self.dims + 1, self.dims + 2), _LAYOUTS[self.dims][0])
             input = _edge_pad(input, self._reversed_padding_repeated_twice, self.padding_mode)
             padding = 0
-        return self.functional(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return self.functional(
+            input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         """torch's text, word for word: the arguments that differ from their defaults."""

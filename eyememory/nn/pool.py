@@ -7,7 +7,8 @@ $$Y[n, c, i, j] = \max_{0 \le m < k_h,\ 0 \le l < k_w}
 X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
 
 where the padding is $-\infty$, so it never wins. Average pooling keeps the mean under
-the window instead (the padding is zeros there, counted or not in the mean). A feature found one pixel to the side
+the window instead (the padding is zeros there, counted or not in the mean). A feature
+found one pixel to the side
 often lands in the same window, which is how pooling buys a little tolerance to shifts.
 *Global* pooling takes the window as large as the whole map: one number per channel,
 wherever in the image the feature was.
@@ -310,8 +311,6 @@ class MaxPool2d(nn.Module):
         )
 
 
-
-
 def avg_pool2d(
     input: torch.Tensor,
     kernel_size: IntPair,
@@ -441,7 +440,9 @@ def _check_maps(input: object) -> int:
     rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
     check_floating("input", input)
     if 0 in input.shape[-3:]:
-        raise fail("input", "non-empty in channels, height and width", f"shape {tuple(input.shape)}")
+        raise fail(
+            "input", "non-empty in channels, height and width", f"shape {tuple(input.shape)}"
+        )
     return rank
 
 

@@ -77,6 +77,8 @@ def project_input(
         True
     """
     return F.linear(input, w_ih, _add_biases(b_ih, b_hh))
+
+
 # --8<-- [end:project_input]
 
 
@@ -107,6 +109,8 @@ def rnn_step(
     if nonlinearity == "relu":
         return mixed.relu_()
     raise fail("nonlinearity", "one of 'tanh', 'relu'", shown(nonlinearity))
+
+
 # --8<-- [end:rnn_step]
 
 
@@ -121,10 +125,14 @@ def lstm_step(
 
     $$
     \\begin{align*}
-    i_t &= \\sigma(\\text{seen}^{(i)}_t + W_{hi} h_{t-1}) &&\\text{input gate: how much to write}\\\\
-    f_t &= \\sigma(\\text{seen}^{(f)}_t + W_{hf} h_{t-1}) &&\\text{forget gate: how much to keep}\\\\
-    g_t &= \\tanh(\\text{seen}^{(g)}_t + W_{hg} h_{t-1}) &&\\text{candidate: what to write}\\\\
-    o_t &= \\sigma(\\text{seen}^{(o)}_t + W_{ho} h_{t-1}) &&\\text{output gate: how much to show}\\\\
+    i_t &= \\sigma(\\text{seen}^{(i)}_t + W_{hi} h_{t-1})
+        &&\\text{input gate: how much to write}\\\\
+    f_t &= \\sigma(\\text{seen}^{(f)}_t + W_{hf} h_{t-1})
+        &&\\text{forget gate: how much to keep}\\\\
+    g_t &= \\tanh(\\text{seen}^{(g)}_t + W_{hg} h_{t-1})
+        &&\\text{candidate: what to write}\\\\
+    o_t &= \\sigma(\\text{seen}^{(o)}_t + W_{ho} h_{t-1})
+        &&\\text{output gate: how much to show}\\\\
     c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t \\\\
     h_t &= o_t \\odot \\tanh(c_t)
     \\end{align*}
@@ -154,6 +162,8 @@ def lstm_step(
     if w_hr_t is not None:
         h = h.mm(w_hr_t)  # (N, P)
     return h, c
+
+
 # --8<-- [end:lstm_step]
 
 
@@ -167,7 +177,8 @@ def gru_step(
     \\begin{align*}
     r_t &= \\sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}) &&\\text{reset gate}\\\\
     z_t &= \\sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz}) &&\\text{update gate}\\\\
-    n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn})) &&\\text{candidate}\\\\
+    n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn}))
+        &&\\text{candidate}\\\\
     h_t &= (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}
     \\end{align*}
     $$
@@ -191,6 +202,8 @@ def gru_step(
     z = torch.sigmoid(seen_z + heard_z)
     n = torch.tanh(seen_n + r * heard_n)
     return n + z * (hx - n)  # = (1 - z) * n + z * h, one operation fewer
+
+
 # --8<-- [end:gru_step]
 
 
@@ -211,7 +224,7 @@ def _check_cell_args(
     check_rank("w_hh", w_hh, (2,), "(G·H, H)")
     check_like("w_ih", w_ih, "input", input)
     check_like("w_hh", w_hh, "input", input)
-    for name, bias in zip(("b_ih", "b_hh"), biases):
+    for name, bias in zip(("b_ih", "b_hh"), biases, strict=True):
         if bias is not None:
             check_rank(name, bias, (1,), "(G·H,)")
             check_size(name, bias.shape[0], w_ih.shape[0], "length = w_ih.shape[0]")
@@ -251,7 +264,8 @@ def rnn_cell(
     """One step of the Elman RNN, as `nn.RNNCell` computes it:
 
     $$
-    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
+    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}}
+        + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
     $$
 
     (or $\\max(0, \\cdot)$ with ``nonlinearity="relu"``). Now = what I see + what I thought a
@@ -281,6 +295,8 @@ def rnn_cell(
     seen = project_input(x, w_ih, b_ih, b_hh)  # W_ih x_t + b_ih + b_hh: (N, H)
     h = rnn_step(seen, h, w_hh.t(), nonlinearity)  # (N, H)
     return h if batched else h.squeeze(0)
+
+
 # --8<-- [end:rnn_cell]
 
 

@@ -184,7 +184,7 @@ class _RecurrentLayer(nn.Module):
         layout = "(N, L, I)" if self.batch_first else "(L, N, I)"
         rank = check_rank("input", input, (2, 3), f"{layout} or (L, I) for one sequence")
         I = input.shape[-1]
-        if I != self.input_size:
+        if self.input_size != I:
             raise ValueError(
                 f"input must have {self.input_size} features per step "
                 f"(last dim, input_size), got {I}"
@@ -196,9 +196,7 @@ class _RecurrentLayer(nn.Module):
             return input.unsqueeze(1), False  # (L, 1, I)
         return (input.transpose(0, 1) if self.batch_first else input), True  # (L, N, I)
 
-    def _run(
-        self, input: torch.Tensor, hx: State | None
-    ) -> tuple[torch.Tensor, State]:
+    def _run(self, input: torch.Tensor, hx: State | None) -> tuple[torch.Tensor, State]:
         """Validate, then run every layer and direction; return output and final states.
 
         ``hx`` and the final states are tuples: ``(h,)``, or ``(h, c)`` for the LSTM.
@@ -228,7 +226,9 @@ class _RecurrentLayer(nn.Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, training=True)
         output = x.transpose(0, 1) if batched and self.batch_first else x  # (N, L, D·H_out)
-        stacked = tuple(torch.stack(kept) for kept in zip(*finals))  # each (D·layers, N, size)
+        stacked = tuple(
+            torch.stack(kept) for kept in zip(*finals, strict=True)
+        )  # each (D·layers, N, size)
         if not batched:
             output = output.squeeze(1)  # (L, D·H_out)
             stacked = tuple(s.squeeze(1) for s in stacked)  # each (D·num_layers, size)
@@ -245,7 +245,8 @@ class RNN(_RecurrentLayer):
     For every layer, direction and step $t$:
 
     $$
-    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
+    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}}
+        + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
     $$
 
     Args:
@@ -311,6 +312,7 @@ class RNN(_RecurrentLayer):
             h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)  # + what I thought
             outputs.append(h)
         return torch.stack(_walk(tuple(outputs), reverse)), (h,)
+
     # --8<-- [end:rnn_scan]
 
     def forward(
