@@ -250,13 +250,16 @@ def _geometry(
 def conv_geometry(
     input: torch.Tensor,
     weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
     stride: Ints = 1,
     padding: Padding = 0,
     dilation: Ints = 1,
     groups: int = 1,
+    bias: torch.Tensor | None = None,
 ) -> ConvGeometry:
     """Check the arguments of a 2-D convolution as torch does, with clear messages.
+
+    The arguments are ``conv2d``'s, with ``bias`` last: it takes no part in the geometry,
+    only its shape, dtype and device are checked.
 
     Raises ``ValueError`` naming what was expected and what was got for: a wrong rank,
     a non-floating input, a channel count that does not match the weight, groups that do
@@ -292,7 +295,7 @@ def zero_pad2d(input: torch.Tensor, padding: tuple[int, int, int, int]) -> torch
 
 
 # --8<-- [start:sliding]
-def conv2d_sliding(
+def conv2d_sliding(  # the signature of F.conv2d, as conv2d's: a mirror on purpose
     input: torch.Tensor,
     weight: torch.Tensor,
     bias: torch.Tensor | None = None,
@@ -313,7 +316,7 @@ def conv2d_sliding(
         >>> torch.allclose(conv2d_sliding(x, w), torch.nn.functional.conv2d(x, w), atol=1e-5)
         True
     """
-    g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
+    g = conv_geometry(input, weight, stride, padding, dilation, groups, bias)
     x = input if g.batched else input.unsqueeze(0)
     x = zero_pad2d(x, g.padding)  # (N, C_in, H_pad, W_pad)
     N, G = x.shape[0], g.groups
@@ -498,7 +501,7 @@ def _convolve(
     return out if g.batched else out.squeeze(0)
 
 
-def conv2d(
+def conv2d(  # the signature of F.conv2d, as conv2d_sliding's: a mirror on purpose
     input: torch.Tensor,
     weight: torch.Tensor,
     bias: torch.Tensor | None = None,
@@ -543,7 +546,7 @@ def conv2d(
         >>> conv2d(torch.randn(3, 10, 10), w, dilation=2).shape  # one image, no batch dimension
         torch.Size([16, 6, 6])
     """
-    g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
+    g = conv_geometry(input, weight, stride, padding, dilation, groups, bias)
     return _convolve(input, weight, bias, g)
 
 
@@ -551,9 +554,9 @@ def conv1d(
     input: torch.Tensor,
     weight: torch.Tensor,
     bias: torch.Tensor | None = None,
-    stride: Ints = 1,
-    padding: Padding = 0,
-    dilation: Ints = 1,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] | str = 0,
+    dilation: int | tuple[int] = 1,
     groups: int = 1,
 ) -> torch.Tensor:
     r"""1-D convolution (cross-correlation) along the last axis, by the Eye's ``conv2d``.
@@ -797,18 +800,9 @@ class Conv1d(_ConvNd):
     the same parameters and ``load_state_dict`` works both ways. Its parameter count,
     $C_{\mathrm{out}}(C_{\mathrm{in}} k / g + 1)$, does not depend on the sequence length.
 
-    Args:
-        in_channels: $C_{\mathrm{in}}$, numbers per step.
-        out_channels: $C_{\mathrm{out}}$, the number of kernels.
-        kernel_size: $k$, steps each kernel spans.
-        stride: Step between positions.
-        padding: An int, ``'valid'`` or ``'same'``.
-        dilation: Spacing between kernel taps.
-        groups: Channel groups; must divide both channel counts.
-        bias: Whether to learn a bias per kernel.
-        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
-        device: Where to create the parameters.
-        dtype: Their dtype.
+    The arguments are those of [`Conv2d`][eyememory.nn.conv.Conv2d] with one int per axis
+    instead of a pair: ``in_channels`` numbers per step, ``kernel_size`` $k$ the steps each
+    kernel spans, ``padding`` an int, ``'valid'`` or ``'same'``.
 
     Examples:
         >>> _ = torch.manual_seed(0)

@@ -19,7 +19,7 @@ goes to the one input that won, the first in reading order when several tie.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,10 +101,10 @@ class PoolGeometry:
 def pool_geometry(
     input: torch.Tensor,
     kernel_size: IntPair,
-    stride: IntPair | None = None,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-    ceil_mode: bool = False,
+    stride: IntPair | None,
+    padding: IntPair,
+    dilation: IntPair,
+    ceil_mode: bool,
 ) -> PoolGeometry:
     """Check pooling arguments as torch does, raising ``ValueError`` with expected vs got.
 
@@ -129,7 +129,7 @@ def pool_geometry(
     return PoolGeometry(rank == 4, kernel, stride, padding, dilation, out_size)
 
 
-def max_pool2d(
+def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
     input: torch.Tensor,
     kernel_size: IntPair,
     stride: IntPair | None = None,
@@ -275,7 +275,7 @@ class MaxPool2d(nn.Module):
         torch.Size([1, 16, 4, 4])
     """
 
-    def __init__(
+    def __init__(  # torch's signature, as max_pool2d's: a mirror on purpose
         self,
         kernel_size: IntPair,
         stride: IntPair | None = None,
@@ -311,7 +311,7 @@ class MaxPool2d(nn.Module):
         )
 
 
-def avg_pool2d(
+def avg_pool2d(  # torch's signature, as AvgPool2d's: a mirror on purpose
     input: torch.Tensor,
     kernel_size: IntPair,
     stride: IntPair | None = None,
@@ -393,13 +393,13 @@ class AvgPool2d(nn.Module):
 
     Examples:
         >>> pool = AvgPool2d(2)
-        >>> pool
+        >>> pool  # torch's repr
         AvgPool2d(kernel_size=2, stride=2, padding=0)
-        >>> pool(torch.randn(1, 16, 8, 8)).shape
-        torch.Size([1, 16, 4, 4])
+        >>> pool(torch.ones(1, 5, 5)).tolist()  # the fifth row and column are left out
+        [[[1.0, 1.0], [1.0, 1.0]]]
     """
 
-    def __init__(
+    def __init__(  # torch's signature, as avg_pool2d's: a mirror on purpose
         self,
         kernel_size: IntPair,
         stride: IntPair | None = None,
@@ -472,13 +472,9 @@ def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
 def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
     r"""The mean response of each channel: $Y[n, c] = \frac{1}{HW}\sum_{i, j} X[n, c, i, j]$.
 
-    Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``.
-
-    Args:
-        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
-
-    Returns:
-        Shape ``(N, C, 1, 1)`` or ``(C, 1, 1)``.
+    Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``, and
+    the same shapes as [`global_max_pool2d`][eyememory.nn.pool.global_max_pool2d]: maps
+    ``(N, C, H, W)`` or ``(C, H, W)`` in, ``(N, C, 1, 1)`` or ``(C, 1, 1)`` out.
 
     Examples:
         >>> x = torch.randn(2, 32, 4, 4)
@@ -489,7 +485,17 @@ def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
     return input.mean(dim=(-2, -1), keepdim=True)  # (N, C, 1, 1)
 
 
-class GlobalMaxPool2d(nn.Module):
+class _GlobalPool2d(nn.Module):
+    """A module that applies its global pooling ``function`` to the whole map."""
+
+    function: Callable[[torch.Tensor], torch.Tensor]
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``, or ``(C, H, W)`` to ``(C, 1, 1)``."""
+        return self.function(input)
+
+
+class GlobalMaxPool2d(_GlobalPool2d):
     """A drop-in for `torch.nn.AdaptiveMaxPool2d(1)`: one maximum per channel.
 
     Examples:
@@ -497,19 +503,15 @@ class GlobalMaxPool2d(nn.Module):
         torch.Size([2, 32, 1, 1])
     """
 
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
-        return global_max_pool2d(input)
+    function = staticmethod(global_max_pool2d)
 
 
-class GlobalAvgPool2d(nn.Module):
+class GlobalAvgPool2d(_GlobalPool2d):
     """A drop-in for `torch.nn.AdaptiveAvgPool2d(1)`: one mean per channel.
 
     Examples:
-        >>> GlobalAvgPool2d()(torch.randn(2, 32, 4, 4)).shape
-        torch.Size([2, 32, 1, 1])
+        >>> GlobalAvgPool2d()(torch.randn(3, 4, 5)).shape  # one map, no batch
+        torch.Size([3, 1, 1])
     """
 
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
-        return global_avg_pool2d(input)
+    function = staticmethod(global_avg_pool2d)

@@ -252,7 +252,7 @@ def _check_cell_args(
 
 
 # --8<-- [start:rnn_cell]
-def rnn_cell(
+def rnn_cell(  # torch.rnn_tanh_cell's signature (and gru_cell's): a mirror on purpose
     input: torch.Tensor,
     hx: torch.Tensor | None,
     w_ih: torch.Tensor,
@@ -358,7 +358,7 @@ def lstm_cell(
     return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
-def gru_cell(
+def gru_cell(  # torch.gru_cell's signature, as rnn_cell's: a mirror on purpose
     input: torch.Tensor,
     hx: torch.Tensor | None,
     w_ih: torch.Tensor,
@@ -379,13 +379,13 @@ def gru_cell(
         b_hh: Shape ``(3H,)``, or ``None``.
 
     Returns:
-        $h_t$, shape ``(N, H)`` or ``(H,)``.
+        $h_t$, shaped as ``hx``.
 
     Examples:
         >>> cell = torch.nn.GRUCell(4, 3)
-        >>> x, h = torch.randn(2, 4), torch.randn(2, 3)
-        >>> mine = gru_cell(x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
-        >>> torch.allclose(mine, cell(x, h))
+        >>> x = torch.randn(4)  # one sequence's step, no batch; no state means zeros
+        >>> mine = gru_cell(x, None, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+        >>> torch.allclose(mine, cell(x))
         True
     """
     x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, 3, (b_ih, b_hh))

@@ -413,16 +413,8 @@ class GRU(_RecurrentLayer):
     Two gates decide how much of the old state to consult ($r_t$) and how much of it to
     keep ($z_t$); [`gru_step`][eyememory.nn.recurrence.gru_step] has the equations.
 
-    Args:
-        input_size: Features per input step, ``I``.
-        hidden_size: Size of the hidden state, ``H``.
-        num_layers: Stacked layers.
-        bias: Use $b_{ih}$ and $b_{hh}$.
-        batch_first: Input and output as ``(N, L, ·)``.
-        dropout: Dropout between stacked layers, in training mode.
-        bidirectional: Also read each sequence backwards.
-        device: Where to create the parameters.
-        dtype: Their dtype.
+    Its constructor takes torch's arguments, those of [`LSTM`][eyememory.nn.rnn.LSTM]; as
+    in torch, a ``proj_size`` other than 0 is refused with a ``ValueError``.
 
     Examples:
         >>> theirs = torch.nn.GRU(3, 5, batch_first=True)
@@ -436,23 +428,6 @@ class GRU(_RecurrentLayer):
 
     mode = "GRU"
     gates = 3
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__(
-            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-            device=device, dtype=dtype,
-        )  # fmt: skip
 
     def _scan(
         self, x: torch.Tensor, state: State, weights: dict, reverse: bool
