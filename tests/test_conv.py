@@ -510,3 +510,21 @@ def test_benchmark_results_match_the_script() -> None:
     )
     assert set(report["results"]) == {*CONFIG["cases"], "sliding", "eye_step", "eye_training"}
     assert {"processor", "cores", "torch", "threads"} <= set(report["machine"])
+
+
+# --- One base for both modules: torch's repr, word for word --------------------------------
+
+REPRS = [
+    dict(in_channels=3, out_channels=8, kernel_size=3),
+    dict(in_channels=4, out_channels=6, kernel_size=2, stride=2, padding=1, dilation=2, groups=2),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding="same", bias=False),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding="valid"),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding=1, padding_mode="circular"),
+]
+
+
+@pytest.mark.parametrize("kwargs", REPRS)
+@pytest.mark.parametrize("ours, theirs", [(Conv1d, nn.Conv1d), (Conv2d, nn.Conv2d)])
+def test_repr_is_torchs(ours, theirs, kwargs) -> None:
+    assert repr(ours(**kwargs)) == repr(theirs(**kwargs))
+    assert ours(**kwargs).kernel_size == theirs(**kwargs).kernel_size  # tuples, as torch keeps
