@@ -29,14 +29,15 @@ RESULTS = Path(__file__).resolve().parent / "results" / "rnn.json"
 class StepwiseRNN(eyememory.RNN):
     """The same layer without the one trick: it computes the input part inside the loop, step by step."""
 
-    def _scan(self, x, h, weights, reverse):
+    def _scan(self, x, state, weights, reverse):
+        (h,) = state  # (N, H)
         w_hh_t = weights["weight_hh"].t()
         outputs = []
         for x_t in x.unbind(0):  # each (N, I); forward direction only, as benchmarked
             seen_t = project_input(x_t, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (N, H)
             h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)
             outputs.append(h)
-        return torch.stack(outputs), h  # (L, N, H), (N, H)
+        return torch.stack(outputs), (h,)  # (L, N, H), ((N, H),)
 
 
 PAIRS = {

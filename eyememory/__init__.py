@@ -24,9 +24,19 @@ from .models.linear_ar import LinearAR, last_value
 from .models.memory import Memory, MemoryTrace, NextStep, gradient_norms
 from .models.rows import RowMemory, pixel_order, shuffle_pixels
 from .models.video import EyeMemory, moving_digits
-from .nn import GRU, LSTM, RNN, Conv1d, Conv2d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d
+from .nn import (
+    GRU,
+    LSTM,
+    RNN,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    GlobalAvgPool2d,
+    GlobalMaxPool2d,
+    MaxPool2d,
+)
 from .nn.conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d
-from .nn.pool import global_avg_pool2d, global_max_pool2d, max_pool2d
+from .nn.pool import avg_pool2d, global_avg_pool2d, global_max_pool2d, max_pool2d
 from .nn.recurrence import gru_cell, lstm_cell, rnn_cell
 from .training import History, accuracy, fit, mse, pick_device, predict, seed_everything
 
@@ -37,6 +47,7 @@ __all__ = [
     "RNN",
     "ArticleCNN",
     "ArticleRNN",
+    "AvgPool2d",
     "BagOfNgrams",
     "CharLM",
     "Conv1d",
@@ -58,6 +69,7 @@ __all__ = [
     "Vocabulary",
     "WordEye",
     "accuracy",
+    "avg_pool2d",
     "conv1d",
     "conv2d",
     "conv2d_sliding",

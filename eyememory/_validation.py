@@ -244,3 +244,42 @@ def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> t
             name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}"
         )
     return tensor
+
+
+def check_int_sequence(
+    name: str, value: object, n: int, least: int = 0, spelled: str = ""
+) -> tuple[int, ...]:
+    """Exactly ``n`` ints in a list or tuple (never one int), each at least ``least``.
+
+    ``spelled`` names the entries for the message, as ``"(left, right, top, bottom)"``.
+    """
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != n
+        or not all(_is_int(v) and v >= least for v in value)
+    ):
+        each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
+        raise fail(name, f"{n} {each} ints {spelled}".rstrip(), shown(value))
+    return tuple(value)
+
+
+def check_like(
+    name: str, tensor: torch.Tensor, reference_name: str, reference: torch.Tensor
+) -> torch.Tensor:
+    """A tensor with the dtype and device of another one, ``weight`` like ``input``.
+
+    The message reads ``NAME must have the REFERENCE's dtype and device (D, V), got (D', V')``.
+    """
+    if tensor.dtype != reference.dtype or tensor.device != reference.device:
+        raise ValueError(
+            f"{name} must have the {reference_name}'s dtype and device "
+            f"({reference.dtype}, {reference.device}), got ({tensor.dtype}, {tensor.device})"
+        )
+    return tensor
+
+
+def check_float_dtype(name: str, dtype: object) -> torch.dtype | None:
+    """``None`` (torch's default) or a floating-point ``torch.dtype``: what parameters need."""
+    if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise fail(name, "None or a floating-point torch.dtype", shown(dtype))
+    return dtype

@@ -14,6 +14,7 @@ from torch.nn import functional as F
 
 from benchmarks.conv import CONFIG, RESULTS
 from eyememory.nn.conv import (
+    Conv1d,
     Conv2d,
     conv2d,
     conv2d_sliding,
@@ -264,7 +265,8 @@ BAD = {
     ),
     "dtypes differ": (
         lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3, dtype=DOUBLE)),
-        r"dtype torch.float32, got torch.float64",
+        r"weight must have the input's dtype and device \(torch.float32, cpu\), "
+        r"got \(torch.float64, cpu\)",
     ),
     "integer input": (
         lambda f: f(
@@ -273,6 +275,40 @@ BAD = {
         r"floating-point.*torch.int64",
     ),
     "not a tensor": (lambda f: f([[1.0]], torch.randn(1, 1, 1, 1)), r"torch.Tensor, got list"),
+    "no kernels": (
+        lambda f: f(torch.randn(1, 3, 8, 8), torch.randn(0, 3, 3, 3)),
+        r"weight must be non-empty .* got shape \(0, 3, 3, 3\)",
+    ),
+    "no input channels": (
+        lambda f: f(torch.randn(1, 0, 8, 8), torch.randn(4, 0, 3, 3)),
+        r"weight must be non-empty .* got shape \(4, 0, 3, 3\)",
+    ),
+    "kernel without taps": (
+        lambda f: f(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 0, 3)),
+        r"weight must be non-empty",
+    ),
+    "bias of rank 2": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(4, 1, 3, 3), torch.randn(4, 1)),
+        r"bias must be 1-D with shape \(C_out,\), got 2-D",
+    ),
+    "integer bias": (
+        lambda f: f(
+            torch.randn(1, 1, 8, 8), torch.randn(4, 1, 3, 3), torch.zeros(4, dtype=torch.long)
+        ),
+        r"bias must have the input's dtype and device \(torch.float32, cpu\)",
+    ),
+    "groups as a string": (
+        lambda f: f(torch.randn(1, 3, 5, 5), torch.randn(4, 3, 3, 3), groups="1"),
+        r"groups must be a positive int, got '1'",
+    ),
+    "float stride": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), stride=1.0),
+        r"stride must be a positive int or a pair of positive ints, got 1.0",
+    ),
+    "padding None": (
+        lambda f: f(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3), padding=None),
+        r"padding must be a non-negative int or a pair of non-negative ints, got None",
+    ),
 }
 
 
@@ -285,7 +321,7 @@ def test_bad_input_is_a_clear_value_error(form, call, message) -> None:
 
 def test_geometry_reports_uneven_same_padding() -> None:
     g = conv_geometry(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 4, 2), padding="same")
-    assert g.padding == (1, 2, 0, 1) and g.out_size == (5, 5)
+    assert g.padding == (0, 1, 1, 2) and g.out_size == (5, 5)  # (left, right, top, bottom)
 
 
 # --- Padding modes ------------------------------------------------------------------------
@@ -310,7 +346,11 @@ def test_pad2d_equals_torch(mode, padding) -> None:
     [
         ((4, 0, 0, 0), "reflect", r"smaller than the input width 4, got \(4, 0\)"),
         ((0, 0, 5, 0), "circular", r"at most the input height 4, got \(5, 0\)"),
-        ((1, 1, 1), "zeros", r"four non-negative ints"),
+        (
+            (1, 1, 1),
+            "zeros",
+            r"padding must be 4 non-negative ints \(left, right, top, bottom\), got \(1, 1, 1\)",
+        ),
         ((1, 1, 1, 1), "mirror", r"mode must be one of.*got 'mirror'"),
     ],
 )
@@ -348,7 +388,7 @@ def test_module_is_a_drop_in(kwargs) -> None:
     ours = Conv2d(**kwargs, dtype=DOUBLE)
     # Same seed, same parameters: the initialisation is torch's, number for number.
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
-    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters()):
+    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
         assert torch.equal(a, b)
     assert repr(ours) == repr(theirs)
     # A state dict moves either way.
@@ -368,7 +408,7 @@ def test_module_is_a_drop_in(kwargs) -> None:
         grad = torch.randn_like(expected)
         got_grads = torch.autograd.grad(got, [x, *ours.parameters()], grad)
         expected_grads = torch.autograd.grad(expected, [x, *theirs.parameters()], grad)
-        for a, b in zip(got_grads, expected_grads):
+        for a, b in zip(got_grads, expected_grads, strict=True):
             torch.testing.assert_close(a, b)
         torch.testing.assert_close(ours(x[0]), theirs(x[0]))  # unbatched
 
@@ -406,11 +446,51 @@ def test_module_init_statistics() -> None:
             dict(in_channels=3, out_channels=4, kernel_size=0),
             r"kernel_size must be a positive int or a pair of positive ints, got 0",
         ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, bias="False"),
+            r"bias must be a bool \(True or False\), got 'False'",
+        ),
+        (
+            dict(in_channels=3.0, out_channels=4, kernel_size=3),
+            r"in_channels must be a positive int, got 3.0",
+        ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, dtype=torch.long),
+            r"dtype must be None or a floating-point torch.dtype, got torch.int64",
+        ),
+        (
+            dict(in_channels=3, out_channels=4, kernel_size=3, padding_mode=["zeros"]),
+            r"padding_mode must be one of .*, got \['zeros'\]",
+        ),
     ],
 )
 def test_module_refuses_bad_arguments(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         Conv2d(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(size=32, kernel_size=3, stride=0), r"stride must be a positive int, got 0"),
+        (dict(size=-1, kernel_size=3), r"size must be a non-negative int, got -1"),
+        (dict(size=32.0, kernel_size=3), r"size must be a non-negative int, got 32.0"),
+        (dict(size=32, kernel_size=0), r"kernel_size must be a positive int, got 0"),
+        (dict(size=32, kernel_size=3, padding=-1), r"padding must be a non-negative int, got -1"),
+        (dict(size=32, kernel_size=3, dilation=True), r"dilation must be a positive int, got True"),
+    ],
+)
+def test_output_size_refuses_bad_arguments(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        conv_output_size(**kwargs)
+
+
+@pytest.mark.parametrize("module", [Conv2d, Conv1d])
+def test_modules_refuse_integer_input(module) -> None:
+    x = torch.ones((2, 3, 8) if module is Conv1d else (2, 3, 8, 8), dtype=torch.long)
+    for padding_mode in ("zeros", "reflect"):
+        with pytest.raises(ValueError, match=r"input must be a floating-point tensor"):
+            module(3, 4, 3, padding=1, padding_mode=padding_mode)(x)
 
 
 def test_module_refuses_wrong_channels() -> None:
@@ -430,3 +510,21 @@ def test_benchmark_results_match_the_script() -> None:
     )
     assert set(report["results"]) == {*CONFIG["cases"], "sliding", "eye_step", "eye_training"}
     assert {"processor", "cores", "torch", "threads"} <= set(report["machine"])
+
+
+# --- One base for both modules: torch's repr, word for word --------------------------------
+
+REPRS = [
+    dict(in_channels=3, out_channels=8, kernel_size=3),
+    dict(in_channels=4, out_channels=6, kernel_size=2, stride=2, padding=1, dilation=2, groups=2),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding="same", bias=False),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding="valid"),
+    dict(in_channels=3, out_channels=4, kernel_size=3, padding=1, padding_mode="circular"),
+]
+
+
+@pytest.mark.parametrize("kwargs", REPRS)
+@pytest.mark.parametrize("ours, theirs", [(Conv1d, nn.Conv1d), (Conv2d, nn.Conv2d)])
+def test_repr_is_torchs(ours, theirs, kwargs) -> None:
+    assert repr(ours(**kwargs)) == repr(theirs(**kwargs))
+    assert ours(**kwargs).kernel_size == theirs(**kwargs).kernel_size  # tuples, as torch keeps

@@ -10,14 +10,18 @@ from torch import nn
 from torch.nn import functional as F
 
 from eyememory.nn.pool import (
+    AvgPool2d,
     GlobalAvgPool2d,
     GlobalMaxPool2d,
     MaxPool2d,
+    avg_pool2d,
     global_avg_pool2d,
     global_max_pool2d,
     max_pool2d,
     pool_output_size,
 )
+
+from .equality import assert_same_on_input
 
 DOUBLE = torch.float64
 
@@ -133,6 +137,92 @@ def test_global_pooling_equals_adaptive_pooling(shape, ties) -> None:
         )
 
 
+# --- Average pooling --------------------------------------------------------------------
+
+AVG_CASES = {
+    "2x2": ((2, 3, 8, 8), dict(kernel_size=2)),
+    "odd-size": ((2, 3, 7, 5), dict(kernel_size=2)),
+    "3x3-stride-2-pad-1": ((2, 3, 9, 8), dict(kernel_size=3, stride=2, padding=1)),
+    "pad-not-counted": (
+        (2, 3, 9, 8),
+        dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
+    ),
+    "rectangular": ((2, 3, 9, 8), dict(kernel_size=(3, 2), stride=(1, 2), padding=(1, 0))),
+    "overlapping": ((2, 2, 6, 6), dict(kernel_size=3, stride=1)),
+    "ceil": ((2, 3, 7, 7), dict(kernel_size=2, ceil_mode=True)),
+    "ceil-padding": ((2, 3, 6, 5), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)),
+    "ceil-padding-not-counted": (
+        (2, 3, 6, 5),
+        dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+    ),
+    "ceil-drops-window-in-padding": (
+        (1, 1, 4, 4),
+        dict(kernel_size=2, stride=2, padding=1, ceil_mode=True),
+    ),
+    "divisor": ((2, 3, 7, 7), dict(kernel_size=3, padding=1, ceil_mode=True, divisor_override=4)),
+    "stride-empty": ((2, 3, 8, 8), dict(kernel_size=2, stride=[])),
+    "whole-map": ((2, 3, 4, 4), dict(kernel_size=4)),
+    "unbatched": ((3, 8, 8), dict(kernel_size=2)),
+    "unbatched-ceil": ((3, 5, 7), dict(kernel_size=3, stride=2, ceil_mode=True)),
+}
+
+
+@pytest.mark.parametrize("case", AVG_CASES.values(), ids=AVG_CASES.keys())
+def test_avg_pool_equals_torch(case) -> None:
+    shape, kwargs = case
+    assert_same_on_input(avg_pool2d, F.avg_pool2d, shape, **kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    stride=st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))),
+    size=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+    pad=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    seed=st.integers(0, 2**16),
+)
+def test_property_avg_pool_equals_torch(
+    kernel, stride, size, ceil_mode, count_include_pad, pad, seed
+) -> None:
+    padding = (min(pad[0], kernel[0] // 2), min(pad[1], kernel[1] // 2))
+    kwargs = dict(
+        kernel_size=kernel,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+    )
+    x = torch.zeros(2, 2, *size, dtype=DOUBLE)
+    try:
+        F.avg_pool2d(x, **kwargs)
+    except RuntimeError:
+        with pytest.raises(ValueError):
+            avg_pool2d(x, **kwargs)
+        return
+    assert_same_on_input(avg_pool2d, F.avg_pool2d, (2, 2, *size), seed=seed, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=(3, 2), stride=1, padding=1, ceil_mode=True, count_include_pad=False),
+        dict(kernel_size=3, divisor_override=2),
+    ],
+)
+def test_avg_pool_module_is_a_drop_in(kwargs) -> None:
+    x = inputs((2, 3, 9, 9), 0, ties=False)
+    torch.testing.assert_close(AvgPool2d(**kwargs)(x), nn.AvgPool2d(**kwargs)(x))
+    assert repr(AvgPool2d(**kwargs)) == repr(nn.AvgPool2d(**kwargs))
+
+
+def test_avg_pool_second_derivatives() -> None:
+    x = torch.randn(1, 2, 5, 5, dtype=DOUBLE, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: avg_pool2d(x, 3, 2, 1, True, False), (x,))
+
+
 # --- Property-based ---------------------------------------------------------------------
 
 
@@ -220,6 +310,54 @@ BAD = {
     "global mean of an empty map": (
         lambda: global_avg_pool2d(torch.randn(1, 2, 0, 3)),
         r"non-empty",
+    ),
+    "global max without channels": (
+        lambda: global_max_pool2d(torch.randn(1, 0, 3, 3)),
+        r"non-empty in channels, height and width, got shape \(1, 0, 3, 3\)",
+    ),
+    "global mean of integers": (
+        lambda: global_avg_pool2d(torch.ones(1, 2, 3, 3, dtype=torch.long)),
+        r"floating-point.*torch.int64",
+    ),
+    "ceil_mode as a string": (
+        lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, ceil_mode="False"),
+        r"ceil_mode must be a bool \(True or False\), got 'False'",
+    ),
+    "return_indices as a string": (
+        lambda: max_pool2d(torch.randn(1, 1, 8, 8), 2, return_indices="False"),
+        r"return_indices must be a bool",
+    ),
+    "average of integers": (
+        lambda: avg_pool2d(torch.ones(1, 1, 4, 4, dtype=torch.long), 2),
+        r"floating-point.*torch.int64",
+    ),
+    "average with a zero divisor": (
+        lambda: avg_pool2d(torch.randn(1, 1, 4, 4), 2, divisor_override=0),
+        r"divisor_override must be a positive int, got 0",
+    ),
+    "count_include_pad as a string": (
+        lambda: avg_pool2d(torch.randn(1, 1, 4, 4), 2, count_include_pad="no"),
+        r"count_include_pad must be a bool \(True or False\), got 'no'",
+    ),
+    "average over half the kernel": (
+        lambda: avg_pool2d(torch.randn(1, 1, 8, 8), 2, padding=2),
+        r"half the kernel size \(1, 1\), got \(2, 2\)",
+    ),
+    "module with padding over half the kernel": (
+        lambda: AvgPool2d(2, padding=2),
+        r"half the kernel size \(1, 1\), got \(2, 2\)",
+    ),
+    "module with a zero kernel": (
+        lambda: MaxPool2d(0),
+        r"kernel_size must be a positive int or a pair of positive ints, got 0",
+    ),
+    "output size with stride 0": (
+        lambda: pool_output_size(5, 2, 0),
+        r"stride must be a positive int, got 0",
+    ),
+    "output size with ceil_mode a string": (
+        lambda: pool_output_size(5, 2, 2, ceil_mode="yes"),
+        r"ceil_mode must be a bool",
     ),
 }
 

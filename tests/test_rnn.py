@@ -34,7 +34,7 @@ def flatten(result) -> list[torch.Tensor]:
 
 
 def assert_same_outputs_and_gradients(mine, theirs, x: torch.Tensor, hx=None) -> None:
-    """Equal outputs and final states, and equal gradients w.r.t. input, h_0 (c_0) and all weights."""
+    """Equal outputs and final states, and equal gradients of input, h_0 (c_0) and weights."""
     ours, reference = flatten(mine(x, hx)), flatten(theirs(x, hx))
     for a, b in zip(ours, reference, strict=True):
         torch.testing.assert_close(a, b)
@@ -43,8 +43,12 @@ def assert_same_outputs_and_gradients(mine, theirs, x: torch.Tensor, hx=None) ->
     states = [] if hx is None else list(hx) if isinstance(hx, tuple) else [hx]
     wrt_mine = [x, *states, *mine.parameters()]
     wrt_theirs = [x, *states, *theirs.parameters()]
-    grads_mine = torch.autograd.grad(sum((w * a).sum() for w, a in zip(weights, ours)), wrt_mine)
-    grads_theirs = torch.autograd.grad(sum((w * b).sum() for w, b in zip(weights, reference)), wrt_theirs)
+    grads_mine = torch.autograd.grad(
+        sum((w * a).sum() for w, a in zip(weights, ours, strict=True)), wrt_mine
+    )
+    grads_theirs = torch.autograd.grad(
+        sum((w * b).sum() for w, b in zip(weights, reference, strict=True)), wrt_theirs
+    )
     for a, b in zip(grads_mine, grads_theirs, strict=True):
         torch.testing.assert_close(a, b)
 
@@ -71,16 +75,58 @@ def inputs(mode: str, layer, L: int, N: int, batched: bool, with_state: bool, se
 
 
 CONFIGS = [
-    pytest.param(mode, layers, bidirectional, batch_first, bias, batched, with_state, id=f"{mode}-l{layers}-{'bi' if bidirectional else 'uni'}-{'bf' if batch_first else 'tf'}-{'bias' if bias else 'nobias'}-{'batched' if batched else 'unbatched'}-{'h0' if with_state else 'zeros'}")
+    pytest.param(
+        mode,
+        layers,
+        bidirectional,
+        batch_first,
+        bias,
+        batched,
+        with_state,
+        id="-".join(
+            [
+                f"{mode}-l{layers}",
+                "bi" if bidirectional else "uni",
+                "bf" if batch_first else "tf",
+                "bias" if bias else "nobias",
+                "batched" if batched else "unbatched",
+                "h0" if with_state else "zeros",
+            ]
+        ),
+    )
     for mode, layers, bidirectional, batch_first, bias, batched, with_state in itertools.product(
-        ["RNN", "LSTM", "GRU"], [1, 2, 3], [False, True], [False, True], [True, False], [True, False], [False, True]
+        ["RNN", "LSTM", "GRU"],
+        [1, 2, 3],
+        [False, True],
+        [False, True],
+        [True, False],
+        [True, False],
+        [False, True],
     )
 ]
 
 
-@pytest.mark.parametrize("mode, layers, bidirectional, batch_first, bias, batched, with_state", CONFIGS)
-def test_equals_torch(mode: str, layers: int, bidirectional: bool, batch_first: bool, bias: bool, batched: bool, with_state: bool) -> None:
-    mine, theirs = make_pair(mode, 3, 4, num_layers=layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
+@pytest.mark.parametrize(
+    "mode, layers, bidirectional, batch_first, bias, batched, with_state", CONFIGS
+)
+def test_equals_torch(
+    mode: str,
+    layers: int,
+    bidirectional: bool,
+    batch_first: bool,
+    bias: bool,
+    batched: bool,
+    with_state: bool,
+) -> None:
+    mine, theirs = make_pair(
+        mode,
+        3,
+        4,
+        num_layers=layers,
+        bias=bias,
+        batch_first=batch_first,
+        bidirectional=bidirectional,
+    )
     x, hx = inputs(mode, mine, L=5, N=2, batched=batched, with_state=with_state)
     assert_same_outputs_and_gradients(mine, theirs, x, hx)
 
@@ -88,14 +134,20 @@ def test_equals_torch(mode: str, layers: int, bidirectional: bool, batch_first: 
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("with_state", [False, True])
 def test_relu_rnn_equals_torch(bidirectional: bool, with_state: bool) -> None:
-    mine, theirs = make_pair("RNN", 3, 4, num_layers=2, nonlinearity="relu", bidirectional=bidirectional)
+    mine, theirs = make_pair(
+        "RNN", 3, 4, num_layers=2, nonlinearity="relu", bidirectional=bidirectional
+    )
     x, hx = inputs("RNN", mine, L=6, N=3, batched=True, with_state=with_state)
     assert_same_outputs_and_gradients(mine, theirs, x, hx)
 
 
-@pytest.mark.parametrize("layers, bidirectional, batched", [(1, False, True), (2, True, True), (2, False, False)])
+@pytest.mark.parametrize(
+    "layers, bidirectional, batched", [(1, False, True), (2, True, True), (2, False, False)]
+)
 def test_lstm_with_projection_equals_torch(layers: int, bidirectional: bool, batched: bool) -> None:
-    mine, theirs = make_pair("LSTM", 3, 5, num_layers=layers, proj_size=2, bidirectional=bidirectional)
+    mine, theirs = make_pair(
+        "LSTM", 3, 5, num_layers=layers, proj_size=2, bidirectional=bidirectional
+    )
     for with_state in (False, True):
         x, hx = inputs("LSTM", mine, L=4, N=2, batched=batched, with_state=with_state)
         assert_same_outputs_and_gradients(mine, theirs, x, hx)
@@ -103,7 +155,11 @@ def test_lstm_with_projection_equals_torch(layers: int, bidirectional: bool, bat
 
 @pytest.mark.parametrize("mode", PAIRS)
 def test_same_names_shapes_and_initialisation_as_torch(mode: str) -> None:
-    kwargs = {"num_layers": 2, "bidirectional": True, **({"proj_size": 2} if mode == "LSTM" else {})}
+    kwargs = {
+        "num_layers": 2,
+        "bidirectional": True,
+        **({"proj_size": 2} if mode == "LSTM" else {}),
+    }
     mine, theirs = make_pair(mode, 3, 4, **kwargs)
     assert list(mine.state_dict()) == list(theirs.state_dict())
     for (name, a), b in zip(mine.state_dict().items(), theirs.state_dict().values(), strict=True):
@@ -125,10 +181,22 @@ def test_state_dicts_load_both_ways(mode: str) -> None:
 @pytest.mark.parametrize("mode", PAIRS)
 def test_attributes_and_repr_match_torch(mode: str) -> None:
     mine, theirs = make_pair(mode, 3, 4, num_layers=2, batch_first=True, bidirectional=True)
-    for name in ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "mode"):
+    for name in (
+        "input_size",
+        "hidden_size",
+        "num_layers",
+        "bias",
+        "batch_first",
+        "dropout",
+        "bidirectional",
+        "proj_size",
+        "mode",
+    ):
         assert getattr(mine, name) == getattr(theirs, name), name
     assert repr(mine) == repr(theirs)
-    assert [[p.shape for p in ws] for ws in mine.all_weights] == [[p.shape for p in ws] for ws in theirs.all_weights]
+    assert [[p.shape for p in ws] for ws in mine.all_weights] == [
+        [p.shape for p in ws] for ws in theirs.all_weights
+    ]
 
 
 def test_relu_rnn_has_torch_mode_and_repr() -> None:
@@ -186,9 +254,21 @@ def test_exported_from_the_package() -> None:
     relu=st.booleans(),
     seed=st.integers(0, 2**16),
 )
-def test_equals_torch_on_random_shapes_and_arguments(mode, L, N, I, H, layers, bidirectional, batch_first, bias, batched, with_state, relu, seed) -> None:
+def test_equals_torch_on_random_shapes_and_arguments(
+    mode, L, N, I, H, layers, bidirectional, batch_first, bias, batched, with_state, relu, seed
+) -> None:
     extra = {"nonlinearity": "relu"} if mode == "RNN" and relu else {}
-    mine, theirs = make_pair(mode, I, H, num_layers=layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional, seed=seed, **extra)
+    mine, theirs = make_pair(
+        mode,
+        I,
+        H,
+        num_layers=layers,
+        bias=bias,
+        batch_first=batch_first,
+        bidirectional=bidirectional,
+        seed=seed,
+        **extra,
+    )
     x, hx = inputs(mode, mine, L=L, N=N, batched=batched, with_state=with_state, seed=seed)
     assert_same_outputs_and_gradients(mine, theirs, x, hx)
 
@@ -202,7 +282,10 @@ def test_equals_torch_on_random_shapes_and_arguments(mode, L, N, I, H, layers, b
     N=st.integers(1, 4),
 )
 def test_output_and_final_state_agree(mode, layers, bidirectional, L, N) -> None:
-    """The last layer's forward output at the last step is its final state; the backward one's at step 0."""
+    """The last layer's forward output at the last step is its final state.
+
+    And the backward direction's output at step 0 is its final state.
+    """
     layer = PAIRS[mode][0](3, 4, num_layers=layers, bidirectional=bidirectional, batch_first=True)
     out, state = layer(torch.randn(N, L, 3))
     h_n = state[0] if isinstance(state, tuple) else state
@@ -221,12 +304,36 @@ def test_output_and_final_state_agree(mode, layers, bidirectional, L, N) -> None
         (lambda: RNN(3, 4, dropout=1.5), r"dropout must be a number in \[0, 1\], got 1.5"),
         (lambda: RNN(3, 4, dropout=-0.1), r"dropout must be a number in \[0, 1\], got -0.1"),
         (lambda: RNN(3, 4, dropout="a"), r"dropout must be a number in \[0, 1\], got 'a'"),
-        (lambda: RNN(3, 4, nonlinearity="sigmoid"), r"nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"),
-        (lambda: RNN(0, 4), r"input_size must be an int >= 1, got 0"),
-        (lambda: GRU(3, 4.0), r"hidden_size must be an int >= 1, got 4.0"),
-        (lambda: LSTM(3, 4, num_layers=0), r"num_layers must be an int >= 1, got 0"),
-        (lambda: LSTM(3, 4, proj_size=4), r"proj_size must be smaller than hidden_size \(4\), got 4"),
-        (lambda: LSTM(3, 4, proj_size=-1), r"proj_size must be an int >= 0, got -1"),
+        (
+            lambda: RNN(3, 4, nonlinearity="sigmoid"),
+            r"nonlinearity must be one of 'tanh', 'relu', got 'sigmoid'",
+        ),
+        (lambda: RNN(0, 4), r"input_size must be a positive int, got 0"),
+        (lambda: GRU(3, 4.0), r"hidden_size must be a positive int, got 4.0"),
+        (lambda: LSTM(3, 4, num_layers=0), r"num_layers must be a positive int, got 0"),
+        (
+            lambda: LSTM(3, 4, proj_size=4),
+            r"proj_size must be smaller than hidden_size \(4\), got 4",
+        ),
+        (lambda: LSTM(3, 4, proj_size=-1), r"proj_size must be a non-negative int, got -1"),
+        (
+            lambda: RNN(3, 4, batch_first="False"),
+            r"batch_first must be a bool \(True or False\), got 'False'",
+        ),
+        (lambda: GRU(3, 4, bias="False"), r"bias must be a bool \(True or False\), got 'False'"),
+        (
+            lambda: LSTM(3, 4, bidirectional=1),
+            r"bidirectional must be a bool \(True or False\), got 1",
+        ),
+        (lambda: RNN(3, 4, dropout=float("nan")), r"dropout must be a number in \[0, 1\], got nan"),
+        (
+            lambda: RNN(3, 4, dtype=torch.long),
+            r"dtype must be None or a floating-point torch.dtype, got torch.int64",
+        ),
+        (
+            lambda: RNN(3, 4, nonlinearity=["tanh"]),
+            r"nonlinearity must be one of 'tanh', 'relu', got \['tanh'\]",
+        ),
     ],
 )
 def test_bad_constructor_arguments(build, message: str) -> None:
@@ -240,30 +347,77 @@ def test_proj_size_only_for_lstm() -> None:
     class Plain(_RecurrentLayer):
         mode = "GRU"
 
-    with pytest.raises(ValueError, match=r"proj_size is only supported by LSTM, got proj_size=2 for GRU"):
+    with pytest.raises(
+        ValueError, match=r"proj_size is only supported by LSTM, got proj_size=2 for GRU"
+    ):
         Plain(3, 4, proj_size=2)
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: RNN(3, 4)(torch.randn(5, 2, 7)), r"input must have 3 features per step \(last dim, input_size\), got 7"),
-        (lambda: RNN(3, 4, batch_first=True)(torch.randn(2, 5, 6, 3)), r"input must be 2-D or 3-D with shape \(N, L, I\) or \(L, I\) for one sequence, got 4-D with shape \(2, 5, 6, 3\)"),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 2, 7)),
+            r"input must have 3 features per step \(last dim, input_size\), got 7",
+        ),
+        (
+            lambda: RNN(3, 4, batch_first=True)(torch.randn(2, 5, 6, 3)),
+            r"input must be 2-D or 3-D with shape \(N, L, I\) or \(L, I\) for one sequence, "
+            r"got 4-D with shape \(2, 5, 6, 3\)",
+        ),
         (lambda: RNN(3, 4)(torch.randn(3)), r"input must be 2-D or 3-D .* got 1-D"),
-        (lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 3, 4)), r"h_0 must have shape \(1, 2, 4\), got \(1, 3, 4\)"),
-        (lambda: RNN(3, 4, num_layers=2)(torch.randn(5, 2, 3), torch.randn(1, 2, 4)), r"h_0 must have shape \(2, 2, 4\), got \(1, 2, 4\)"),
-        (lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(2, 4)), r"h_0 must be 3-D with shape \(D·num_layers, N, H\), got 2-D"),
-        (lambda: RNN(3, 4)(torch.randn(5, 3), torch.randn(1, 1, 4)), r"h_0 must be 2-D .* for unbatched input, got 3-D"),
-        (lambda: GRU(3, 4, bidirectional=True)(torch.randn(5, 3), torch.randn(1, 4)), r"h_0 must have shape \(2, 4\), got \(1, 4\)"),
-        (lambda: LSTM(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 2, 4)), r"hx must be a pair \(h_0, c_0\) of tensors for LSTM, got Tensor"),
-        (lambda: LSTM(3, 4)(torch.randn(5, 2, 3), (torch.randn(1, 2, 4), torch.randn(1, 2, 5))), r"c_0 must have shape \(1, 2, 4\), got \(1, 2, 5\)"),
-        (lambda: LSTM(3, 4, proj_size=2)(torch.randn(5, 2, 3), (torch.randn(1, 2, 4), torch.randn(1, 2, 4))), r"h_0 must have shape \(1, 2, 2\), got \(1, 2, 4\)"),
-        (lambda: RNN(3, 4)(torch.randn(5, 2, 3, dtype=F64)), r"input must have the layer's dtype and device \(torch.float32, cpu\), got \(torch.float64, cpu\)"),
-        (lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 2, 4, dtype=F64)), r"h_0 must have the input's dtype and device"),
-        (lambda: RNN(3, 4)(torch.randn(0, 2, 3)), r"input must have at least one time step, got shape \(0, 2, 3\)"),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 3, 4)),
+            r"h_0 must have shape \(1, 2, 4\), got \(1, 3, 4\)",
+        ),
+        (
+            lambda: RNN(3, 4, num_layers=2)(torch.randn(5, 2, 3), torch.randn(1, 2, 4)),
+            r"h_0 must have shape \(2, 2, 4\), got \(1, 2, 4\)",
+        ),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(2, 4)),
+            r"h_0 must be 3-D with shape \(D·num_layers, N, H\), got 2-D",
+        ),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 3), torch.randn(1, 1, 4)),
+            r"h_0 must be 2-D .* for unbatched input, got 3-D",
+        ),
+        (
+            lambda: GRU(3, 4, bidirectional=True)(torch.randn(5, 3), torch.randn(1, 4)),
+            r"h_0 must have shape \(2, 4\), got \(1, 4\)",
+        ),
+        (
+            lambda: LSTM(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 2, 4)),
+            r"hx must be a pair \(h_0, c_0\) of tensors for LSTM, got Tensor",
+        ),
+        (
+            lambda: LSTM(3, 4)(torch.randn(5, 2, 3), (torch.randn(1, 2, 4), torch.randn(1, 2, 5))),
+            r"c_0 must have shape \(1, 2, 4\), got \(1, 2, 5\)",
+        ),
+        (
+            lambda: LSTM(3, 4, proj_size=2)(
+                torch.randn(5, 2, 3), (torch.randn(1, 2, 4), torch.randn(1, 2, 4))
+            ),
+            r"h_0 must have shape \(1, 2, 2\), got \(1, 2, 4\)",
+        ),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 2, 3, dtype=F64)),
+            r"input must have the layer's dtype and device \(torch.float32, cpu\), "
+            r"got \(torch.float64, cpu\)",
+        ),
+        (
+            lambda: RNN(3, 4)(torch.randn(5, 2, 3), torch.randn(1, 2, 4, dtype=F64)),
+            r"h_0 must have the input's dtype and device",
+        ),
+        (
+            lambda: RNN(3, 4)(torch.randn(0, 2, 3)),
+            r"input must be non-empty \(at least one time step\), got shape \(0, 2, 3\)",
+        ),
         (lambda: RNN(3, 4)([[1.0, 2.0, 3.0]]), r"input must be a torch.Tensor, got list"),
         (
-            lambda: RNN(3, 4)(torch.nn.utils.rnn.pack_padded_sequence(torch.randn(5, 2, 3), [5, 3])),
+            lambda: RNN(3, 4)(
+                torch.nn.utils.rnn.pack_padded_sequence(torch.randn(5, 2, 3), [5, 3])
+            ),
             r"PackedSequence input is not supported",
         ),
     ],

@@ -8,20 +8,21 @@ nothing else of eyememory: the models are built on it, never the other way round
 | Module | What it computes |
 | --- | --- |
 | [`conv`][eyememory.nn.conv] | Convolution in 2-D (the Eye) and 1-D (along a sequence), padding. |
-| [`pool`][eyememory.nn.pool] | Max pooling and global pooling. |
+| [`pool`][eyememory.nn.pool] | Max and average pooling, and global pooling. |
 | [`recurrence`][eyememory.nn.recurrence] | One step of the RNN, LSTM and GRU cells. |
 | [`rnn`][eyememory.nn.rnn] | The recurrent layers, looping the cells over time. |
 """
 
 from . import functional
 from .conv import Conv1d, Conv2d
-from .pool import GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d
+from .pool import AvgPool2d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN
 
 __all__ = [
     "GRU",
     "LSTM",
     "RNN",
+    "AvgPool2d",
     "Conv1d",
     "Conv2d",
     "GlobalAvgPool2d",

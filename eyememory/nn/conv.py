@@ -1,11 +1,12 @@
-r"""Convolution from the sliding window up: the Eye's one operation, written twice.
+r"""Convolution from the sliding window up: the Eye's one operation, in 2-D and in 1-D.
 
 A kernel $W$ of $k_h \times k_w$ weights slides over the image $X$; at every stop it
 multiplies the patch under it by its weights and sums. With $C_{\mathrm{in}}$ input
 channels, $C_{\mathrm{out}}$ kernels, stride $s$, dilation $d$ and a zero-padded input
 $X_{\mathrm{pad}}$, the output is
 
-$$Y[n, o, i, j] = b[o] + \sum_{c, m, l} W[o, c, m, l]\; X_{\mathrm{pad}}[n, c,\, s_h i + d_h m,\, s_w j + d_w l]$$
+$$Y[n, o, i, j] = b[o] + \sum_{c, m, l} W[o, c, m, l]\;
+X_{\mathrm{pad}}[n, c,\, s_h i + d_h m,\, s_w j + d_w l]$$
 
 summed over the input channels $c$ and the kernel's rows $m < k_h$ and columns $l < k_w$
 (with `groups` $g > 1$, kernel $o$ sees only the $C_{\mathrm{in}}/g$ channels of its group).
@@ -20,24 +21,48 @@ Two forms compute it, with exactly the signature and semantics of
   (*im2col*, a strided view and one copy) and does a single matrix multiplication; its
   backward pass is the same idea in reverse (*col2im*). This is the one the package uses.
 
-[`Conv2d`][eyememory.nn.conv.Conv2d] is the module, a drop-in for `torch.nn.Conv2d`.
+[`conv1d`][eyememory.nn.conv.conv1d] is the same computation on a grid one row high.
+[`Conv2d`][eyememory.nn.conv.Conv2d] and [`Conv1d`][eyememory.nn.conv.Conv1d] are the
+modules, drop-ins for torch's, built on one base as torch's are.
+
+Padding is always given as ``torch.nn.functional.pad`` takes it, **last dimension first**:
+``(left, right, top, bottom)`` for an image, ``(start, end)`` for a sequence.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
 from torch import nn
 
-from .._validation import check_rank, check_tensor, pair, single
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_float_dtype,
+    check_floating,
+    check_int,
+    check_int_sequence,
+    check_like,
+    check_nonempty,
+    check_rank,
+    check_tensor,
+    fail,
+    ints,
+    shown,
+)
 
-IntPair = int | tuple[int, int]
-Padding = int | tuple[int, int] | str
+Ints = int | tuple[int, ...]
+Padding = int | tuple[int, ...] | str
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+# Per number of spatial dimensions: the input's layout, the weight's, and the axes' names.
+_LAYOUTS = {
+    1: ("(N, C_in, L) or (C_in, L)", "(C_out, C_in / groups, k)", ("length",)),
+    2: ("(N, C_in, H, W) or (C_in, H, W)", "(C_out, C_in / groups, kH, kW)", ("height", "width")),
+}
 
 
 def conv_output_size(
@@ -65,22 +90,63 @@ def conv_output_size(
         >>> conv_output_size(32, 3, stride=2, padding=1)
         16
     """
+    check_int("size", size, least=0)
+    check_int("kernel_size", kernel_size)
+    check_int("stride", stride)
+    check_int("padding", padding, least=0)
+    check_int("dilation", dilation)
     return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
 
 
-def _check_layer_arguments(in_channels: int, out_channels: int, groups: int, padding_mode: str) -> None:
-    """Refuse, with a clear message, what a convolution layer (1-D or 2-D) cannot be built from."""
-    for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if in_channels % groups or out_channels % groups:
-        raise ValueError(
-            f"groups={groups} must divide in_channels and out_channels, got {in_channels} and {out_channels}"
-        )
-    if padding_mode not in PADDING_MODES:
-        raise ValueError(f"padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+def parse_padding(padding: object, dims: int) -> tuple[int, ...] | str:
+    """Padding as torch's convolutions take it: ``dims`` ints (one int for all), or a word.
+
+    The one place where convolution padding is read and checked, for the functions and the
+    modules alike. ``'valid'`` means none; ``'same'`` means as much as keeps the size.
+
+    Examples:
+        >>> parse_padding(1, 2), parse_padding([2], 1), parse_padding("same", 2)
+        ((1, 1), (2,), 'same')
+    """
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            several = "an int" if dims == 1 else "an int, a pair of ints"
+            raise fail("padding", f"{several}, 'valid' or 'same'", shown(padding))
+        return padding
+    return ints("padding", padding, dims, least=0)
 
 
+def _check_same_needs_stride_one(padding: tuple[int, ...] | str, stride: tuple[int, ...]) -> None:
+    if padding == "same" and any(s != 1 for s in stride):
+        shown_stride = stride[0] if len(stride) == 1 else stride
+        raise ValueError(f"padding='same' needs stride 1, got stride={shown_stride}")
+
+
+def edge_padding(
+    padding: tuple[int, ...] | str, kernel: tuple[int, ...], dilation: tuple[int, ...]
+) -> tuple[int, ...]:
+    """The zeros (or edge copies) to add on each side, in F.pad's order: last axis first.
+
+    ``'same'`` pads $d(k-1)$ in all per axis; an odd total puts the extra one after (at the
+    bottom or right), as torch does.
+
+    Examples:
+        >>> edge_padding("same", (4, 3), (1, 1))  # (left, right, top, bottom)
+        (1, 1, 1, 2)
+        >>> edge_padding((2, 0), (3, 3), (1, 1))
+        (0, 0, 2, 2)
+    """
+    pads: list[int] = []
+    for axis in reversed(range(len(kernel))):
+        if padding == "valid":
+            before = after = 0
+        elif padding == "same":
+            total = dilation[axis] * (kernel[axis] - 1)
+            before, after = total // 2, total - total // 2
+        else:
+            before = after = padding[axis]
+        pads += [before, after]
+    return tuple(pads)
 
 
 @dataclass(frozen=True)
@@ -89,127 +155,137 @@ class ConvGeometry:
 
     Attributes:
         batched: Whether the input had a batch dimension.
-        kernel: $(k_h, k_w)$.
+        kernel: $(k_h, k_w)$ (one entry per spatial axis).
         stride: $(s_h, s_w)$.
         dilation: $(d_h, d_w)$.
-        padding: Zeros added as ``(top, bottom, left, right)``; ``'same'`` may be uneven.
+        padding: Zeros added, in F.pad's order ``(left, right, top, bottom)``; ``'same'``
+            may be uneven.
         groups: Number of channel groups $g$.
         out_size: $(H_{\\mathrm{out}}, W_{\\mathrm{out}})$.
     """
 
     batched: bool
-    kernel: tuple[int, int]
-    stride: tuple[int, int]
-    dilation: tuple[int, int]
-    padding: tuple[int, int, int, int]
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    padding: tuple[int, ...]
     groups: int
-    out_size: tuple[int, int]
+    out_size: tuple[int, ...]
+
+    def as_image(self) -> ConvGeometry:
+        """A 1-D geometry as the 2-D one of a grid one row high (2-D: unchanged)."""
+        if len(self.kernel) == 2:
+            return self
+        return ConvGeometry(
+            self.batched,
+            (1, *self.kernel),
+            (1, *self.stride),
+            (1, *self.dilation),
+            (*self.padding, 0, 0),
+            self.groups,
+            (1, *self.out_size),
+        )
+
+
+def _extent(sizes: tuple[int, ...] | list[int]) -> str:
+    """``5×5`` for an image, ``3 steps`` for a sequence."""
+    return f"{sizes[0]} steps" if len(sizes) == 1 else "×".join(map(str, sizes))
+
+
+def _geometry(
+    input: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    stride: Ints,
+    padding: Padding,
+    dilation: Ints,
+    groups: int,
+    dims: int,
+) -> ConvGeometry:
+    """[`conv_geometry`][eyememory.nn.conv.conv_geometry] for ``dims`` spatial axes."""
+    input_layout, weight_layout, _ = _LAYOUTS[dims]
+    check_rank("weight", weight, (dims + 2,), weight_layout)
+    check_nonempty("weight", weight, "at least one kernel, input channel and tap")
+    rank = check_rank("input", input, (dims + 1, dims + 2), input_layout)
+    check_floating("input", input)
+    check_like("weight", weight, "input", input)
+    C_out, C_in_g, *kernel = weight.shape
+    check_int("groups", groups)
+    if C_out % groups:
+        raise ValueError(
+            f"groups={groups} must divide the number of kernels (weight dim 0), got {C_out} kernels"
+        )
+    C_in, *size = input.shape[-dims - 1 :]
+    if C_in != C_in_g * groups:
+        raise ValueError(
+            f"input must have {C_in_g * groups} channels (weight dim 1 = {C_in_g} times "
+            f"groups={groups}), got {C_in} channels in input of shape {tuple(input.shape)}"
+        )
+    if bias is not None:
+        check_rank("bias", bias, (1,), "(C_out,)")
+        if bias.shape != (C_out,):
+            raise ValueError(
+                f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}"
+            )
+        check_like("bias", bias, "input", input)
+    stride, dilation = ints("stride", stride, dims), ints("dilation", dilation, dims)
+    padding = parse_padding(padding, dims)
+    _check_same_needs_stride_one(padding, stride)
+    pads = edge_padding(padding, tuple(kernel), dilation)
+    # pads runs last axis first: axis a has its two numbers at 2 * (dims - 1 - a).
+    padded = [
+        size[a] + pads[2 * (dims - 1 - a)] + pads[2 * (dims - 1 - a) + 1] for a in range(dims)
+    ]
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
+    if any(p < s for p, s in zip(padded, span, strict=True)):
+        raise ValueError(
+            f"kernel must fit in the padded input: kernel spans {_extent(span)} (size "
+            f"{'×'.join(map(str, kernel))}, dilation {dilation[0] if dims == 1 else dilation}), "
+            f"got a padded input of {_extent(padded)}"
+        )
+    out_size = tuple((p - k) // s + 1 for p, k, s in zip(padded, span, stride, strict=True))
+    return ConvGeometry(rank == dims + 2, tuple(kernel), stride, dilation, pads, groups, out_size)
 
 
 def conv_geometry(
     input: torch.Tensor,
     weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: IntPair = 1,
+    stride: Ints = 1,
     padding: Padding = 0,
-    dilation: IntPair = 1,
+    dilation: Ints = 1,
     groups: int = 1,
+    bias: torch.Tensor | None = None,
 ) -> ConvGeometry:
-    """Check the arguments of a convolution as torch does, with clear messages.
+    """Check the arguments of a 2-D convolution as torch does, with clear messages.
+
+    The arguments are ``conv2d``'s, with ``bias`` last: it takes no part in the geometry,
+    only its shape, dtype and device are checked.
 
     Raises ``ValueError`` naming what was expected and what was got for: a wrong rank,
-    a channel count that does not match the weight, groups that do not divide the
-    channels, a bias of the wrong shape, dtypes or devices that differ, a bad padding
-    string, ``padding='same'`` with a stride, and a kernel larger than the padded input.
+    a non-floating input, a channel count that does not match the weight, groups that do
+    not divide the channels, a bias of the wrong shape, dtypes or devices that differ, a
+    bad padding, ``padding='same'`` with a stride, and a kernel larger than the padded input.
 
     Returns:
         The [`ConvGeometry`][eyememory.nn.conv.ConvGeometry] both forms use.
 
     Examples:
-        >>> g = conv_geometry(torch.zeros(2, 3, 32, 32), torch.zeros(16, 3, 3, 3), padding="same")
+        >>> x = torch.zeros(2, 3, 32, 32)
+        >>> g = conv_geometry(x, torch.zeros(16, 3, 3, 3), padding="same")
         >>> g.out_size, g.padding
         ((32, 32), (1, 1, 1, 1))
     """
-    check_tensor("weight", weight)
-    check_rank("weight", weight, (4,), "(C_out, C_in / groups, kH, kW)")
-    rank = check_rank("input", input, (3, 4), "(N, C_in, H, W) or (C_in, H, W)")
-    if not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise ValueError(f"input must hold floating-point numbers, got dtype {input.dtype}")
-    if weight.dtype != input.dtype:
-        raise ValueError(f"weight must have the input's dtype {input.dtype}, got {weight.dtype}")
-    if weight.device != input.device:
-        raise ValueError(
-            f"weight must be on the input's device {input.device}, got {weight.device}"
-        )
-    C_out, C_in_g, kH, kW = weight.shape
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"groups must be a positive int, got {groups!r}")
-    if C_out % groups:
-        raise ValueError(
-            f"groups={groups} must divide the number of kernels (weight dim 0), got {C_out} kernels"
-        )
-    C_in, H, W = input.shape[-3:]
-    if C_in != C_in_g * groups:
-        raise ValueError(
-            f"input must have {C_in_g * groups} channels (weight dim 1 = {C_in_g} times groups={groups}), "
-            f"got {C_in} channels in input of shape {tuple(input.shape)}"
-        )
-    if bias is not None:
-        check_tensor("bias", bias)
-        if bias.shape != (C_out,):
-            raise ValueError(
-                f"bias must have shape ({C_out},), one per kernel, got {tuple(bias.shape)}"
-            )
-        if bias.dtype != input.dtype or bias.device != input.device:
-            raise ValueError(
-                f"bias must have the input's dtype {input.dtype} and device {input.device}, "
-                f"got {bias.dtype} on {bias.device}"
-            )
-    stride, dilation = pair("stride", stride), pair("dilation", dilation)
-    if min(stride) < 1:
-        raise ValueError(f"stride must be positive, got {stride}")
-    if min(dilation) < 1:
-        raise ValueError(f"dilation must be positive, got {dilation}")
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(
-                f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}"
-            )
-        if padding == "same" and stride != (1, 1):
-            raise ValueError(f"padding='same' needs stride 1, got stride={stride}")
-        if padding == "valid":
-            pads = (0, 0, 0, 0)
-        else:  # total d(k-1) per axis; an odd total puts the extra zero at the bottom/right, like torch
-            total_h, total_w = dilation[0] * (kH - 1), dilation[1] * (kW - 1)
-            pads = (total_h // 2, total_h - total_h // 2, total_w // 2, total_w - total_w // 2)
-    else:
-        ph, pw = pair("padding", padding, least=0)
-        if min(ph, pw) < 0:
-            raise ValueError(f"padding must be non-negative, got {(ph, pw)}")
-        pads = (ph, ph, pw, pw)
-    top, bottom, left, right = pads
-    span_h, span_w = dilation[0] * (kH - 1) + 1, dilation[1] * (kW - 1) + 1
-    if H + top + bottom < span_h or W + left + right < span_w:
-        raise ValueError(
-            f"kernel must fit in the padded input: kernel spans {span_h}×{span_w} "
-            f"(size {kH}×{kW}, dilation {dilation}), got a padded input of "
-            f"{H + top + bottom}×{W + left + right}"
-        )
-    out_size = (
-        (H + top + bottom - span_h) // stride[0] + 1,
-        (W + left + right - span_w) // stride[1] + 1,
-    )
-    return ConvGeometry(rank == 4, (kH, kW), stride, dilation, pads, groups, out_size)
+    return _geometry(input, weight, bias, stride, padding, dilation, groups, dims=2)
 
 
 def zero_pad2d(input: torch.Tensor, padding: tuple[int, int, int, int]) -> torch.Tensor:
-    """Surround the last two dimensions with zeros: ``padding = (top, bottom, left, right)``.
+    """Surround the last two dimensions with zeros: ``padding = (left, right, top, bottom)``.
 
     Examples:
-        >>> zero_pad2d(torch.ones(1, 1, 2, 2), (1, 0, 0, 2)).shape
+        >>> zero_pad2d(torch.ones(1, 1, 2, 2), (0, 2, 1, 0)).shape
         torch.Size([1, 1, 3, 4])
     """
-    top, bottom, left, right = padding
+    left, right, top, bottom = padding
     if not any(padding):
         return input
     *lead, H, W = input.shape
@@ -219,13 +295,13 @@ def zero_pad2d(input: torch.Tensor, padding: tuple[int, int, int, int]) -> torch
 
 
 # --8<-- [start:sliding]
-def conv2d_sliding(
+def conv2d_sliding(  # the signature of F.conv2d, as conv2d's: a mirror on purpose
     input: torch.Tensor,
     weight: torch.Tensor,
     bias: torch.Tensor | None = None,
-    stride: IntPair = 1,
+    stride: Ints = 1,
     padding: Padding = 0,
-    dilation: IntPair = 1,
+    dilation: Ints = 1,
     groups: int = 1,
 ) -> torch.Tensor:
     """The literal sliding window: visit every output position, take the patch, match.
@@ -240,7 +316,7 @@ def conv2d_sliding(
         >>> torch.allclose(conv2d_sliding(x, w), torch.nn.functional.conv2d(x, w), atol=1e-5)
         True
     """
-    g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
+    g = conv_geometry(input, weight, stride, padding, dilation, groups, bias)
     x = input if g.batched else input.unsqueeze(0)
     x = zero_pad2d(x, g.padding)  # (N, C_in, H_pad, W_pad)
     N, G = x.shape[0], g.groups
@@ -264,6 +340,8 @@ def conv2d_sliding(
     if bias is not None:
         out = out + bias.reshape(1, C_out, 1, 1)
     return out if g.batched else out.squeeze(0)
+
+
 # --8<-- [end:sliding]
 
 
@@ -292,7 +370,11 @@ def patches(padded: torch.Tensor, g: ConvGeometry) -> torch.Tensor:
 
 
 def _im2col(padded: torch.Tensor, g: ConvGeometry) -> torch.Tensor:
-    """The patches as columns, one copy: shape ``(N * G, C_in/G * kH * kW, H_out * W_out)``."""
+    """The patches as columns, one copy: shape ``(N * G, C_in/G * kH * kW, H_out * W_out)``.
+
+    Laid out as (image, tap, position), a kernel's row times an image's columns is already
+    one channel of the output in (N, C, H, W) order: no transpose after the product.
+    """
     N, C, _, _ = padded.shape
     (kH, kW), (H_out, W_out) = g.kernel, g.out_size
     view = patches(padded, g)  # (N, C, kH, kW, H_out, W_out)
@@ -305,15 +387,18 @@ def _matmul(
     columns: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, N: int, G: int
 ) -> torch.Tensor:
     """All kernels times all columns, batched over images and groups: ``(N*G, C_out/G, L)``."""
-    C_out, K = weight.shape[0], weight[0].numel()
+    C_out, K = weight.shape[0], weight[0].numel()  # (C_out, C_in/G * kH * kW)
     kernels = weight.reshape(1, G, C_out // G, K).expand(N, -1, -1, -1)  # (N, G, C_out/G, K)
     kernels = kernels.reshape(N * G, C_out // G, K)  # (N*G, C_out/G, K); a view when G = 1
     if bias is None:
         return torch.bmm(kernels, columns)  # (N*G, C_out/G, L)
-    if G == 1:  # the bias broadcasts over images and positions
+    if G == 1:  # one bias for every image: broadcast, much faster than an expanded copy
         return torch.baddbmm(bias.reshape(1, C_out, 1), kernels, columns)  # (N, C_out, L)
-    start = bias.reshape(1, G, C_out // G, 1).expand(N, -1, -1, -1).reshape(N * G, C_out // G, 1)
+    start = bias.reshape(1, G, C_out // G, 1).expand(N, -1, -1, -1)  # (N, G, C_out/G, 1)
+    start = start.reshape(N * G, C_out // G, 1)  # (N*G, C_out/G, 1)
     return torch.baddbmm(start, kernels, columns)  # (N*G, C_out/G, L)
+
+
 # --8<-- [end:im2col]
 
 
@@ -346,8 +431,8 @@ def _col2im(grad_columns: torch.Tensor, g: ConvGeometry, padded_shape: torch.Siz
     return grad.view(N, C, H_pad, W_pad)  # (N, C, H_pad, W_pad)
 
 
-def _unpad(padded: torch.Tensor, padding: tuple[int, int, int, int]) -> torch.Tensor:
-    top, bottom, left, right = padding
+def _unpad(padded: torch.Tensor, padding: tuple[int, ...]) -> torch.Tensor:
+    left, right, top, bottom = padding
     H, W = padded.shape[-2:]
     return padded[..., top : H - bottom, left : W - right]
 
@@ -389,7 +474,8 @@ class _Im2colConv2d(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             K = weight[0].numel()
             kernels = weight.reshape(1, G, C_out // G, K).transpose(2, 3)  # (1, G, K, C_out/G)
-            kernels = kernels.expand(N, -1, -1, -1).reshape(N * G, K, C_out // G)  # (N*G, K, C_out/G)
+            kernels = kernels.expand(N, -1, -1, -1)  # (N, G, K, C_out/G)
+            kernels = kernels.reshape(N * G, K, C_out // G)  # (N*G, K, C_out/G)
             grad_columns = torch.bmm(kernels, grad_out)  # (N*G, K, L)
             grad_padded = _col2im(grad_columns, g, ctx.padded_shape)  # (N, C_in, H_pad, W_pad)
             grad_input = _unpad(grad_padded, g.padding)  # (N, C_in, H, W)
@@ -401,18 +487,33 @@ class _Im2colConv2d(torch.autograd.Function):
         return grad_input, grad_weight, grad_bias, None
 
 
-def conv2d(
+def _convolve(
+    input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
+) -> torch.Tensor:
+    """The checked 2-D convolution, batched or not, through im2col (and col2im backward)."""
+    x = input if g.batched else input.unsqueeze(0)  # (N, C_in, H, W)
+    if torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, weight, bias)
+    ):
+        out = _Im2colConv2d.apply(x, weight, bias, g)  # (N, C_out, H_out, W_out)
+    else:  # no gradient wanted: skip the bookkeeping
+        out = _forward(x, weight, bias, g)[0]
+    return out if g.batched else out.squeeze(0)
+
+
+def conv2d(  # the signature of F.conv2d, as conv2d_sliding's: a mirror on purpose
     input: torch.Tensor,
     weight: torch.Tensor,
     bias: torch.Tensor | None = None,
-    stride: IntPair = 1,
+    stride: Ints = 1,
     padding: Padding = 0,
-    dilation: IntPair = 1,
+    dilation: Ints = 1,
     groups: int = 1,
 ) -> torch.Tensor:
     r"""2-D convolution (cross-correlation) by im2col and one matrix product.
 
-    $$Y[n, o, i, j] = b[o] + \sum_{c, m, l} W[o, c, m, l]\; X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
+    $$Y[n, o, i, j] = b[o] + \sum_{c, m, l} W[o, c, m, l]\;
+    X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
 
     The patches are gathered as columns of a matrix $P$ of shape
     $(C_{\mathrm{in}} k_h k_w) \times (H_{\mathrm{out}} W_{\mathrm{out}})$ through a strided
@@ -439,20 +540,58 @@ def conv2d(
         >>> x, w, b = torch.randn(8, 3, 32, 32), torch.randn(16, 3, 3, 3), torch.randn(16)
         >>> conv2d(x, w, b, padding=1).shape
         torch.Size([8, 16, 32, 32])
-        >>> torch.allclose(conv2d(x, w, b, stride=2), torch.nn.functional.conv2d(x, w, b, stride=2), atol=1e-4)
+        >>> theirs = torch.nn.functional.conv2d(x, w, b, stride=2)
+        >>> torch.allclose(conv2d(x, w, b, stride=2), theirs, atol=1e-4)
         True
         >>> conv2d(torch.randn(3, 10, 10), w, dilation=2).shape  # one image, no batch dimension
         torch.Size([16, 6, 6])
     """
-    g = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
-    x = input if g.batched else input.unsqueeze(0)  # (N, C_in, H, W)
-    if torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (x, weight, bias)
-    ):
-        out = _Im2colConv2d.apply(x, weight, bias, g)  # (N, C_out, H_out, W_out)
-    else:  # no gradient wanted: skip the bookkeeping
-        out = _forward(x, weight, bias, g)[0]
-    return out if g.batched else out.squeeze(0)
+    g = conv_geometry(input, weight, stride, padding, dilation, groups, bias)
+    return _convolve(input, weight, bias, g)
+
+
+def conv1d(
+    input: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] | str = 0,
+    dilation: int | tuple[int] = 1,
+    groups: int = 1,
+) -> torch.Tensor:
+    r"""1-D convolution (cross-correlation) along the last axis, by the Eye's ``conv2d``.
+
+    $$Y[n, o, t] = b[o] + \sum_{c, m} W[o, c, m]\; X_{\mathrm{pad}}[n, c,\, s\,t + d\,m],
+    \qquad L_{\mathrm{out}} = \left\lfloor \frac{L + 2p - d\,(k - 1) - 1}{s} \right\rfloor + 1$$
+
+    Args:
+        input: Shape ``(N, C_in, L)``, or ``(C_in, L)`` for one sequence.
+        weight: Shape ``(C_out, C_in / groups, k)``.
+        bias: Shape ``(C_out,)``, or ``None``.
+        stride: Step between positions $s$, an int.
+        padding: Zeros on each end $p$, an int; or ``'valid'`` (none) or ``'same'``
+            (output as long as the input, stride 1; an odd total puts the extra zero at
+            the end, as torch does).
+        dilation: Spacing between kernel taps $d$.
+        groups: Split the channels into this many groups, each with its own kernels.
+
+    Returns:
+        Shape ``(N, C_out, L_out)``, or ``(C_out, L_out)`` for one sequence.
+
+    Examples:
+        >>> x, w, b = torch.randn(4, 16, 12), torch.randn(8, 16, 3), torch.randn(8)
+        >>> conv1d(x, w, b).shape  # 12 - 3 + 1 = 10 positions
+        torch.Size([4, 8, 10])
+        >>> theirs = torch.nn.functional.conv1d(x, w, b, padding="same")
+        >>> torch.allclose(conv1d(x, w, b, padding="same"), theirs, atol=1e-5)
+        True
+        >>> conv1d(torch.randn(16, 12), w, dilation=2).shape  # one sequence, taps 2 apart
+        torch.Size([8, 8])
+    """
+    g = _geometry(input, weight, bias, stride, padding, dilation, groups, dims=1)
+    # A sequence is an image one row high: (N, C_in, 1, L) and kernels (C_out, C_in/G, 1, k).
+    out = _convolve(input.unsqueeze(-2), weight.unsqueeze(-2), bias, g.as_image())
+    return out.squeeze(-2)  # (N, C_out, L_out), or (C_out, L_out) for one sequence
 
 
 def _edge_indices(
@@ -468,7 +607,28 @@ def _edge_indices(
     return index % size  # circular: wrap around
 
 
-def pad2d(input: torch.Tensor, padding: Sequence[int], mode: str = "zeros") -> torch.Tensor:
+def _edge_pad(input: torch.Tensor, padding: tuple[int, ...], mode: str) -> torch.Tensor:
+    """Pad the last ``len(padding) // 2`` axes by copying input values (F.pad's order)."""
+    dims = len(padding) // 2
+    for axis, name in enumerate(reversed(_LAYOUTS[dims][2])):  # last axis first
+        size, pads = input.shape[-1 - axis], padding[2 * axis : 2 * axis + 2]
+        if size == 0:
+            raise ValueError(f"{mode} padding needs a non-empty input, got {name} 0")
+        if mode == "reflect" and max(pads) >= size:
+            raise ValueError(
+                f"reflect padding must be smaller than the input {name} {size}, got {pads}"
+            )
+        if mode == "circular" and max(pads) > size:
+            raise ValueError(
+                f"circular padding must be at most the input {name} {size}, got {pads}"
+            )
+        input = input.index_select(-1 - axis, _edge_indices(size, *pads, mode, input.device))
+    return input
+
+
+def pad2d(
+    input: torch.Tensor, padding: tuple[int, int, int, int], mode: str = "zeros"
+) -> torch.Tensor:
     """Pad the last two dimensions, like ``torch.nn.functional.pad`` with four numbers.
 
     Args:
@@ -490,38 +650,110 @@ def pad2d(input: torch.Tensor, padding: Sequence[int], mode: str = "zeros") -> t
     """
     check_tensor("input", input)
     if input.dim() < 2:
-        raise ValueError(
-            f"input must have at least 2 dimensions (..., H, W), got shape {tuple(input.shape)}"
-        )
-    if mode not in PADDING_MODES:
-        raise ValueError(f"mode must be one of {PADDING_MODES}, got {mode!r}")
-    if len(padding) != 4 or any(
-        isinstance(p, bool) or not isinstance(p, int) or p < 0 for p in padding
-    ):
-        raise ValueError(
-            f"padding must be four non-negative ints (left, right, top, bottom), got {padding!r}"
-        )
-    left, right, top, bottom = padding
+        raise fail("input", "at least 2-D with shape (..., H, W)", f"shape {tuple(input.shape)}")
+    check_choice("mode", mode, PADDING_MODES)
+    padding = check_int_sequence("padding", padding, 4, spelled="(left, right, top, bottom)")
     if mode == "zeros":
-        return zero_pad2d(input, (top, bottom, left, right))
-    H, W = input.shape[-2:]
-    for size, pads, axis in ((H, (top, bottom), "height"), (W, (left, right), "width")):
-        if size == 0:
-            raise ValueError(f"{mode} padding needs a non-empty input, got {axis} 0")
-        if mode == "reflect" and max(pads) >= size:
-            raise ValueError(
-                f"reflect padding must be smaller than the input {axis} {size}, got {pads}"
-            )
-        if mode == "circular" and max(pads) > size:
-            raise ValueError(
-                f"circular padding must be at most the input {axis} {size}, got {pads}"
-            )
-    rows = _edge_indices(H, top, bottom, mode, input.device)
-    cols = _edge_indices(W, left, right, mode, input.device)
-    return input.index_select(-2, rows).index_select(-1, cols)  # (..., H_pad, W_pad)
+        return zero_pad2d(input, padding)
+    return _edge_pad(input, padding, mode)  # (..., H_pad, W_pad)
 
 
-class Conv2d(nn.Module):
+class _ConvNd(nn.Module):
+    """What `Conv1d` and `Conv2d` share, as in torch's ``_ConvNd``: everything but the axes.
+
+    The constructor's checks, the parameters, their initialisation, the ``repr`` and the
+    padding modes are written here once; a subclass states its number of spatial axes
+    (``dims``) and its functional form (``functional``).
+    """
+
+    dims: int
+    functional: Callable[..., torch.Tensor]
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Ints,
+        stride: Ints = 1,
+        padding: Padding = 0,
+        dilation: Ints = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__()
+        dims = self.dims
+        self.in_channels = check_int("in_channels", in_channels)
+        self.out_channels = check_int("out_channels", out_channels)
+        self.groups = check_int("groups", groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"groups={groups} must divide in_channels and out_channels, "
+                f"got {in_channels} and {out_channels}"
+            )
+        self.kernel_size = ints("kernel_size", kernel_size, dims)
+        self.stride = ints("stride", stride, dims)
+        self.padding = parse_padding(padding, dims)
+        self.dilation = ints("dilation", dilation, dims)
+        _check_same_needs_stride_one(self.padding, self.stride)
+        self.padding_mode = check_choice("padding_mode", padding_mode, PADDING_MODES)
+        # What the non-zero padding modes add, in F.pad's order (torch keeps the same).
+        self._reversed_padding_repeated_twice = edge_padding(
+            self.padding, self.kernel_size, self.dilation
+        )
+        factory = {"device": device, "dtype": check_float_dtype("dtype", dtype)}
+        shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = nn.Parameter(torch.empty(shape, **factory))
+        if check_bool("bias", bias):
+            self.bias = nn.Parameter(torch.empty(out_channels, **factory))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw fresh parameters exactly as torch does (same numbers from the same seed)."""
+        fan_in = self.weight[0].numel()  # C_in / groups times the kernel's taps
+        with torch.no_grad():
+            # torch's kaiming_uniform_(a=sqrt(5)) written out, in its order of operations,
+            # so that the bounds are the same floats: about 1/sqrt(fan_in).
+            gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
+            bound = math.sqrt(3.0) * (gain / math.sqrt(fan_in))
+            self.weight.uniform_(-bound, bound)
+            if self.bias is not None:
+                bound = 1 / math.sqrt(fan_in)
+                self.bias.uniform_(-bound, bound)
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Convolve ``input``, batched ``(N, C_in, ...)`` or one example ``(C_in, ...)``."""
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            check_rank("input", input, (self.dims + 1, self.dims + 2), _LAYOUTS[self.dims][0])
+            input = _edge_pad(input, self._reversed_padding_repeated_twice, self.padding_mode)
+            padding = 0
+        return self.functional(
+            input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
+        )
+
+    def extra_repr(self) -> str:
+        """torch's text, word for word: the arguments that differ from their defaults."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        text += f", stride={self.stride}"
+        if self.padding != (0,) * len(self.padding):
+            text += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.dilation):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
+        return text
+
+
+class Conv2d(_ConvNd):
     r"""A drop-in for `torch.nn.Conv2d`, computed by [`conv2d`][eyememory.nn.conv.conv2d].
 
     Same constructor arguments, same parameters (``weight`` of shape
@@ -554,190 +786,11 @@ class Conv2d(nn.Module):
         True
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: Padding = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__()
-        _check_layer_arguments(in_channels, out_channels, groups, padding_mode)
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = pair("kernel_size", kernel_size)
-        if min(self.kernel_size) < 1:
-            raise ValueError(f"kernel_size must be positive, got {self.kernel_size}")
-        self.stride = pair("stride", stride)
-        self.dilation = pair("dilation", dilation)
-        if min(self.stride) < 1 or min(self.dilation) < 1:
-            raise ValueError(
-                f"stride and dilation must be positive, got {self.stride} and {self.dilation}"
-            )
-        if isinstance(padding, str):
-            if padding not in ("valid", "same"):
-                raise ValueError(
-                    f"padding must be an int, a pair of ints, 'valid' or 'same', got {padding!r}"
-                )
-            if padding == "same" and self.stride != (1, 1):
-                raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
-            self.padding: tuple[int, int] | str = padding
-        else:
-            self.padding = pair("padding", padding, least=0)
-            if min(self.padding) < 0:
-                raise ValueError(f"padding must be non-negative, got {self.padding}")
-        self.padding_mode = padding_mode
-        factory = {"device": device, "dtype": dtype}
-        self.weight = nn.Parameter(
-            torch.empty(out_channels, in_channels // groups, *self.kernel_size, **factory)
-        )
-        if bias:
-            self.bias = nn.Parameter(torch.empty(out_channels, **factory))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw fresh parameters exactly as `torch.nn.Conv2d` does (same numbers, same seed)."""
-        fan_in = self.weight.shape[1] * self.weight.shape[2] * self.weight.shape[3]
-        with torch.no_grad():
-            # torch's kaiming_uniform_(a=sqrt(5)) written out, in its order of operations,
-            # so that the bounds are the same floats: about 1/sqrt(fan_in).
-            gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
-            bound = math.sqrt(3.0) * (gain / math.sqrt(fan_in))
-            self.weight.uniform_(-bound, bound)
-            if self.bias is not None:
-                bound = 1 / math.sqrt(fan_in)
-                self.bias.uniform_(-bound, bound)
-
-    def _edge_padding(self) -> tuple[int, int, int, int]:
-        """``(left, right, top, bottom)`` for the non-zero padding modes."""
-        if self.padding == "valid":
-            return (0, 0, 0, 0)
-        if self.padding == "same":
-            (kH, kW), (dh, dw) = self.kernel_size, self.dilation
-            th, tw = dh * (kH - 1), dw * (kW - 1)
-            return (tw // 2, tw - tw // 2, th // 2, th - th // 2)
-        ph, pw = self.padding
-        return (pw, pw, ph, ph)
-
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Convolve ``input`` of shape ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-
-        Returns:
-            Shape ``(N, C_out, H_out, W_out)``, or ``(C_out, H_out, W_out)``.
-        """
-        if self.padding_mode == "zeros":
-            return conv2d(
-                input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-            )
-        check_rank("input", input, (3, 4), "(N, C_in, H, W) or (C_in, H, W)")
-        padded = pad2d(input, self._edge_padding(), self.padding_mode)  # (N, C_in, H_pad, W_pad)
-        return conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        if self.padding_mode != "zeros":
-            text += f", padding_mode={self.padding_mode}"
-        return text
+    dims = 2
+    functional = staticmethod(conv2d)
 
 
-Padding1d = int | tuple[int] | str
-
-
-
-
-def _padding1d(padding: Padding1d) -> int | str:
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be an int, 'valid' or 'same', got {padding!r}")
-        return padding
-    p = single("padding", padding, least=0)
-    if p < 0:
-        raise ValueError(f"padding must be non-negative, got {p}")
-    return p
-
-
-def conv1d(
-    input: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: int | tuple[int] = 1,
-    padding: Padding1d = 0,
-    dilation: int | tuple[int] = 1,
-    groups: int = 1,
-) -> torch.Tensor:
-    r"""1-D convolution (cross-correlation) along the last axis, computed by the Eye's ``conv2d``.
-
-    $$Y[n, o, t] = b[o] + \sum_{c, m} W[o, c, m]\; X_{\mathrm{pad}}[n, c,\, s\,t + d\,m], \qquad L_{\mathrm{out}} = \left\lfloor \frac{L + 2p - d\,(k - 1) - 1}{s} \right\rfloor + 1$$
-
-    Args:
-        input: Shape ``(N, C_in, L)``, or ``(C_in, L)`` for one sequence.
-        weight: Shape ``(C_out, C_in / groups, k)``.
-        bias: Shape ``(C_out,)``, or ``None``.
-        stride: Step between positions $s$, an int.
-        padding: Zeros on each end $p$, an int; or ``'valid'`` (none) or ``'same'``
-            (output as long as the input, stride 1; an odd total puts the extra zero at
-            the end, as torch does).
-        dilation: Spacing between kernel taps $d$.
-        groups: Split the channels into this many groups, each with its own kernels.
-
-    Returns:
-        Shape ``(N, C_out, L_out)``, or ``(C_out, L_out)`` for one sequence.
-
-    Examples:
-        >>> x, w, b = torch.randn(4, 16, 12), torch.randn(8, 16, 3), torch.randn(8)
-        >>> conv1d(x, w, b).shape  # 12 - 3 + 1 = 10 positions
-        torch.Size([4, 8, 10])
-        >>> torch.allclose(conv1d(x, w, b, padding="same"), torch.nn.functional.conv1d(x, w, b, padding="same"), atol=1e-5)
-        True
-        >>> conv1d(torch.randn(16, 12), w, dilation=2).shape  # one sequence, taps 2 apart
-        torch.Size([8, 8])
-    """
-    check_tensor("input", input)
-    check_rank("input", input, (2, 3), "(N, C_in, L) or (C_in, L)")
-    check_rank("weight", weight, (3,), "(C_out, C_in / groups, k)")
-    C_out, C_in_g, k = weight.shape
-    C_in, L = input.shape[-2:]
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"groups must be a positive int, got {groups!r}")
-    if C_in != C_in_g * groups:
-        raise ValueError(
-            f"input must have {C_in_g * groups} channels (weight dim 1 = {C_in_g} times groups={groups}), "
-            f"got {C_in} channels in input of shape {tuple(input.shape)}"
-        )
-    s, d, p = single("stride", stride), single("dilation", dilation), _padding1d(padding)
-    if s < 1 or d < 1:
-        raise ValueError(f"stride and dilation must be positive, got stride={s}, dilation={d}")
-    span = d * (k - 1) + 1
-    padded = L + (d * (k - 1) if p == "same" else 0 if p == "valid" else 2 * p)
-    if padded < span:
-        raise ValueError(
-            f"kernel must fit in the padded input: kernel spans {span} steps "
-            f"(size {k}, dilation {d}), got a padded input of {padded} steps"
-        )
-    x = input.unsqueeze(-2)  # (N, C_in, 1, L): a grid one row high
-    w = weight.unsqueeze(-2)  # (C_out, C_in / groups, 1, k)
-    pad2 = p if isinstance(p, str) else (0, p)
-    out = conv2d(x, w, bias, (1, s), pad2, (1, d), groups)  # (N, C_out, 1, L_out)
-    return out.squeeze(-2)  # (N, C_out, L_out), or (C_out, L_out) for one sequence
-
-
-class Conv1d(nn.Module):
+class Conv1d(_ConvNd):
     r"""A drop-in for `torch.nn.Conv1d`, computed by [`conv1d`][eyememory.nn.conv.conv1d].
 
     Same constructor arguments, same parameters (``weight`` of shape
@@ -747,18 +800,9 @@ class Conv1d(nn.Module):
     the same parameters and ``load_state_dict`` works both ways. Its parameter count,
     $C_{\mathrm{out}}(C_{\mathrm{in}} k / g + 1)$, does not depend on the sequence length.
 
-    Args:
-        in_channels: $C_{\mathrm{in}}$, numbers per step.
-        out_channels: $C_{\mathrm{out}}$, the number of kernels.
-        kernel_size: $k$, steps each kernel spans.
-        stride: Step between positions.
-        padding: An int, ``'valid'`` or ``'same'``.
-        dilation: Spacing between kernel taps.
-        groups: Channel groups; must divide both channel counts.
-        bias: Whether to learn a bias per kernel.
-        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
-        device: Where to create the parameters.
-        dtype: Their dtype.
+    The arguments are those of [`Conv2d`][eyememory.nn.conv.Conv2d] with one int per axis
+    instead of a pair: ``in_channels`` numbers per step, ``kernel_size`` $k$ the steps each
+    kernel spans, ``padding`` an int, ``'valid'`` or ``'same'``.
 
     Examples:
         >>> _ = torch.manual_seed(0)
@@ -774,85 +818,5 @@ class Conv1d(nn.Module):
         392
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: int | tuple[int],
-        stride: int | tuple[int] = 1,
-        padding: Padding1d = 0,
-        dilation: int | tuple[int] = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__()
-        _check_layer_arguments(in_channels, out_channels, groups, padding_mode)
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = single("kernel_size", kernel_size)
-        self.stride, self.dilation = single("stride", stride), single("dilation", dilation)
-        if min(self.kernel_size, self.stride, self.dilation) < 1:
-            raise ValueError(
-                f"kernel_size, stride and dilation must be positive, got {self.kernel_size}, {self.stride} and {self.dilation}"
-            )
-        self.padding = _padding1d(padding)
-        if self.padding == "same" and self.stride != 1:
-            raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
-        self.padding_mode = padding_mode
-        factory = {"device": device, "dtype": dtype}
-        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, self.kernel_size, **factory))
-        if bias:
-            self.bias = nn.Parameter(torch.empty(out_channels, **factory))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Draw fresh parameters exactly as `torch.nn.Conv1d` does (same numbers, same seed)."""
-        fan_in = self.weight.shape[1] * self.weight.shape[2]
-        with torch.no_grad():
-            # torch's kaiming_uniform_(a=sqrt(5)), in its order of operations: about 1/sqrt(fan_in).
-            gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
-            bound = math.sqrt(3.0) * (gain / math.sqrt(fan_in))
-            self.weight.uniform_(-bound, bound)
-            if self.bias is not None:
-                bound = 1 / math.sqrt(fan_in)
-                self.bias.uniform_(-bound, bound)
-
-    def _edge_padding(self) -> tuple[int, int]:
-        """``(start, end)`` for the non-zero padding modes."""
-        if self.padding == "valid":
-            return (0, 0)
-        if self.padding == "same":
-            total = self.dilation * (self.kernel_size - 1)
-            return (total // 2, total - total // 2)
-        return (self.padding, self.padding)
-
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Convolve ``input`` of shape ``(N, C_in, L)`` or ``(C_in, L)``.
-
-        Returns:
-            Shape ``(N, C_out, L_out)``, or ``(C_out, L_out)``.
-        """
-        if self.padding_mode == "zeros":
-            return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        check_rank("input", input, (2, 3), "(N, C_in, L) or (C_in, L)")
-        start, end = self._edge_padding()
-        padded = pad2d(input.unsqueeze(-2), (start, end, 0, 0), self.padding_mode).squeeze(-2)  # (N, C_in, L_pad)
-        return conv1d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size=({self.kernel_size},), stride=({self.stride},)"
-        if self.padding != 0:
-            text += f", padding={self.padding if isinstance(self.padding, str) else (self.padding,)}"
-        if self.dilation != 1:
-            text += f", dilation=({self.dilation},)"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        if self.padding_mode != "zeros":
-            text += f", padding_mode={self.padding_mode}"
-        return text
+    dims = 1
+    functional = staticmethod(conv1d)

@@ -6,10 +6,17 @@ in [`pool`][eyememory.nn.pool], the recurrent cells in
 """
 
 from .conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d
-from .pool import global_avg_pool2d, global_max_pool2d, max_pool2d, pool_output_size
+from .pool import (
+    avg_pool2d,
+    global_avg_pool2d,
+    global_max_pool2d,
+    max_pool2d,
+    pool_output_size,
+)
 from .recurrence import gru_cell, lstm_cell, rnn_cell
 
 __all__ = [
+    "avg_pool2d",
     "conv1d",
     "conv2d",
     "conv2d_sliding",

@@ -3,9 +3,12 @@ r"""Pooling: summarise each neighbourhood by its strongest (or average) response
 Max pooling slides a $k_h \times k_w$ window like a convolution, but instead of matching
 a pattern it keeps the largest value under the window:
 
-$$Y[n, c, i, j] = \max_{0 \le m < k_h,\ 0 \le l < k_w} X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
+$$Y[n, c, i, j] = \max_{0 \le m < k_h,\ 0 \le l < k_w}
+X_{\mathrm{pad}}[n, c, s_h i + d_h m,\; s_w j + d_w l]$$
 
-where the padding is $-\infty$, so it never wins. A feature found one pixel to the side
+where the padding is $-\infty$, so it never wins. Average pooling keeps the mean under
+the window instead (the padding is zeros there, counted or not in the mean). A feature
+found one pixel to the side
 often lands in the same window, which is how pooling buys a little tolerance to shifts.
 *Global* pooling takes the window as large as the whole map: one number per channel,
 wherever in the image the feature was.
@@ -16,18 +19,16 @@ goes to the one input that won, the first in reading order when several tie.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
 from torch import nn
 
-from .._validation import check_rank, pair
+from .._validation import check_bool, check_floating, check_int, check_rank, fail, pair
 
 IntPair = int | tuple[int, int]
-
-
 
 
 def pool_output_size(
@@ -51,15 +52,38 @@ def pool_output_size(
         2
         >>> pool_output_size(5, 2, 2, ceil_mode=True)  # a partial third window covers it
         3
-        >>> pool_output_size(4, 2, 2, padding=1, ceil_mode=True)  # a fourth would start in the padding
+        >>> pool_output_size(4, 2, 2, padding=1, ceil_mode=True)  # a 4th would start in padding
         3
     """
+    check_int("size", size, least=0)
+    check_int("kernel_size", kernel_size)
+    check_int("stride", stride)
+    check_int("padding", padding, least=0)
+    check_int("dilation", dilation)
+    check_bool("ceil_mode", ceil_mode)
     out = (
         size + 2 * padding - dilation * (kernel_size - 1) - 1 + (stride - 1 if ceil_mode else 0)
     ) // stride + 1
     if ceil_mode and (out - 1) * stride >= size + padding:
         out -= 1
     return out
+
+
+def _window(
+    kernel_size: IntPair, stride: IntPair | None, padding: IntPair, dilation: IntPair = 1
+) -> tuple[tuple[int, int], ...]:
+    """Kernel, stride, padding and dilation as pairs; the stride defaults to the kernel.
+
+    The modules call it too, so that bad arguments fail when the layer is built.
+    """
+    kernel = pair("kernel_size", kernel_size)
+    no_stride = stride is None or (isinstance(stride, Sequence) and len(stride) == 0)
+    stride = kernel if no_stride else pair("stride", stride)
+    padding, dilation = pair("padding", padding, least=0), pair("dilation", dilation)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        half = (kernel[0] // 2, kernel[1] // 2)
+        raise fail("padding", f"between 0 and half the kernel size {half}", padding)
+    return kernel, stride, padding, dilation
 
 
 @dataclass(frozen=True)
@@ -77,38 +101,20 @@ class PoolGeometry:
 def pool_geometry(
     input: torch.Tensor,
     kernel_size: IntPair,
-    stride: IntPair | None = None,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-    ceil_mode: bool = False,
+    stride: IntPair | None,
+    padding: IntPair,
+    dilation: IntPair,
+    ceil_mode: bool,
 ) -> PoolGeometry:
     """Check pooling arguments as torch does, raising ``ValueError`` with expected vs got.
 
     Rules: a 3-D or 4-D floating-point input with non-empty planes; positive kernel, stride
     and dilation; padding at most half the kernel (``p <= k // 2``); at least one window.
     """
-    rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
-    if not input.dtype.is_floating_point:
-        raise ValueError(f"input must hold floating-point numbers, got dtype {input.dtype}")
-    C, H, W = input.shape[-3:]
-    if C == 0 or H == 0 or W == 0:
-        raise ValueError(
-            f"input must have non-empty channels, height and width, got shape {tuple(input.shape)}"
-        )
-    kernel = pair("kernel_size", kernel_size)
-    stride = (
-        kernel
-        if stride is None or (isinstance(stride, Sequence) and len(stride) == 0)
-        else pair("stride", stride)
-    )
-    padding, dilation = pair("padding", padding, least=0), pair("dilation", dilation)
-    for name, value in (("kernel_size", kernel), ("stride", stride), ("dilation", dilation)):
-        if min(value) < 1:
-            raise ValueError(f"{name} must be positive, got {value}")
-    if min(padding) < 0 or padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(
-            f"padding must be between 0 and half the kernel size ({kernel[0] // 2}, {kernel[1] // 2}), got {padding}"
-        )
+    rank = _check_maps(input)
+    H, W = input.shape[-2:]
+    kernel, stride, padding, dilation = _window(kernel_size, stride, padding, dilation)
+    check_bool("ceil_mode", ceil_mode)
     out_size = (
         pool_output_size(H, kernel[0], stride[0], padding[0], dilation[0], ceil_mode),
         pool_output_size(W, kernel[1], stride[1], padding[1], dilation[1], ceil_mode),
@@ -117,12 +123,13 @@ def pool_geometry(
         span = (dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1)
         raise ValueError(
             f"the pooling window (spanning {span[0]}×{span[1]}) must fit in the padded input, "
-            f"got input {H}×{W} with padding {padding}, which leaves an output of {out_size[0]}×{out_size[1]}"
+            f"got input {H}×{W} with padding {padding}, "
+            f"which leaves an output of {out_size[0]}×{out_size[1]}"
         )
     return PoolGeometry(rank == 4, kernel, stride, padding, dilation, out_size)
 
 
-def max_pool2d(
+def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
     input: torch.Tensor,
     kernel_size: IntPair,
     stride: IntPair | None = None,
@@ -158,20 +165,15 @@ def max_pool2d(
         >>> torch.equal(max_pool2d(x, 3, 2, 1), torch.nn.functional.max_pool2d(x, 3, 2, 1))
         True
     """
+    check_bool("return_indices", return_indices)
     g = pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
     x = input if g.batched else input.unsqueeze(0)  # (N, C, H, W)
     N, C, H, W = x.shape
     (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
-    # Pad with -inf, as far as the last window reaches (ceil mode may reach past the padding).
-    H_pad = max((H_out - 1) * g.stride[0] + g.dilation[0] * (kH - 1) + 1, H + ph)
-    W_pad = max((W_out - 1) * g.stride[1] + g.dilation[1] * (kW - 1) + 1, W + pw)
-    if (H_pad, W_pad) == (H, W):
-        padded = x.contiguous()
-    else:
-        padded = x.new_full((N, C, H_pad, W_pad), float("-inf"))  # (N, C, H_pad, W_pad)
-        padded[:, :, ph : ph + H, pw : pw + W] = x
+    padded = _pad_windows(x, g, float("-inf"))  # (N, C, H_pad, W_pad): -inf never wins
+    W_pad = padded.shape[-1]
     (sh, sw), (dh, dw) = g.stride, g.dilation
-    index = _window_index(g, W_pad, x.device)  # (H_out * W_out, kH * kW): flat index of every tap
+    index = _window_index(g, W_pad, x.device)  # (H_out * W_out, kH * kW): each tap's flat index
     with torch.no_grad():  # which tap wins, visiting the taps in reading order
         for t in range(kH * kW):
             m, l = divmod(t, kW)  # noqa: E741 (the equation's letter)
@@ -179,44 +181,50 @@ def max_pool2d(
             cols = slice(l * dw, l * dw + sw * (W_out - 1) + 1, sw)
             value = padded[:, :, rows, cols]  # (N, C, H_out, W_out): tap t of every window
             if t == 0:
-                best, tap = (
-                    value.clone(),
-                    torch.zeros(value.shape, dtype=torch.long, device=x.device),
-                )
+                best = value.clone()
+                tap = torch.zeros(value.shape, dtype=torch.long, device=x.device)
                 continue
-            # torch's rule: a strictly larger value (or a NaN) takes over, so a tie keeps the first
+            # torch's rule: a strictly larger value (or a NaN) wins, so a tie keeps the first
             better = (value > best) | value.isnan()
             best = torch.maximum(best, value)
             tap.masked_fill_(better, t)
         best, tap = best.reshape(N, C, H_out * W_out), tap.reshape(N, C, H_out * W_out)
-        if bool(
-            (best == float("-inf")).any()
-        ):  # nothing beats -inf: like torch, take the first input pixel
-            tap = torch.where(best == float("-inf"), _first_inside(g, H, W, x.device), tap)
-        first_tap = torch.arange(H_out * W_out, device=x.device) * (
-            kH * kW
-        )  # where each window's row starts
-        winner = index.reshape(-1)[
-            first_tap + tap
-        ]  # (N, C, H_out * W_out): flat index of each winner
+        nothing = best == float("-inf")
+        if bool(nothing.any()):  # nothing beats -inf: like torch, take the first input pixel
+            tap = torch.where(nothing, _first_inside(g, H, W, x.device), tap)
+        first_tap = torch.arange(H_out * W_out, device=x.device) * (kH * kW)  # each window's row
+        winner = index.reshape(-1)[first_tap + tap]  # (N, C, H_out * W_out): flat index of each
     # Gather the winners: the gradient flows back to exactly those pixels.
     out = padded.flatten(2).gather(2, winner).reshape(N, C, H_out, W_out)  # (N, C, H_out, W_out)
     if not g.batched:
         out = out.squeeze(0)
     if return_indices:
         rows, cols = winner // W_pad - ph, winner % W_pad - pw
-        indices = (rows * W + cols).reshape(
-            N, C, H_out, W_out
-        )  # flat index into the unpadded H x W plane
+        indices = (rows * W + cols).reshape(N, C, H_out, W_out)  # into the unpadded H x W plane
         return out, indices if g.batched else indices.squeeze(0)
     return out
 
 
+def _pad_windows(x: torch.Tensor, g: PoolGeometry, value: float) -> torch.Tensor:
+    """``x`` padded with ``value`` as far as the last window reaches (ceil mode: maybe past
+    the padding); ``x`` itself (made contiguous) when no window leaves it."""
+    N, C, H, W = x.shape
+    (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
+    H_pad = max((H_out - 1) * g.stride[0] + g.dilation[0] * (kH - 1) + 1, H + ph)
+    W_pad = max((W_out - 1) * g.stride[1] + g.dilation[1] * (kW - 1) + 1, W + pw)
+    if (H_pad, W_pad) == (H, W):
+        return x.contiguous()
+    padded = x.new_full((N, C, H_pad, W_pad), value)  # (N, C, H_pad, W_pad)
+    padded[:, :, ph : ph + H, pw : pw + W] = x
+    return padded
 
 
 @lru_cache(maxsize=64)
 def _window_index(g: PoolGeometry, W_pad: int, device: torch.device) -> torch.Tensor:
-    """Flat index ``row * W_pad + col`` of tap ``(m, l)`` of window ``(i, j)``: ``(H_out*W_out, kH*kW)``."""
+    """Flat index ``row * W_pad + col`` of tap ``(m, l)`` of window ``(i, j)``.
+
+    Shape ``(H_out * W_out, kH * kW)``.
+    """
     (kH, kW), (sh, sw), (dh, dw), (H_out, W_out) = g.kernel, g.stride, g.dilation, g.out_size
     window = (
         torch.arange(H_out).reshape(H_out, 1) * sh * W_pad
@@ -227,7 +235,10 @@ def _window_index(g: PoolGeometry, W_pad: int, device: torch.device) -> torch.Te
 
 
 def _first_inside(g: PoolGeometry, H: int, W: int, device: torch.device) -> torch.Tensor:
-    """For each window, its first tap that lands on the input (0 when none does): ``(H_out*W_out,)``."""
+    """For each window, its first tap that lands on the input (0 when none does).
+
+    Shape ``(H_out * W_out,)``.
+    """
     (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
     rows = (
         torch.arange(H_out).reshape(H_out, 1) * g.stride[0]
@@ -248,6 +259,8 @@ def _first_inside(g: PoolGeometry, H: int, W: int, device: torch.device) -> torc
 class MaxPool2d(nn.Module):
     """A drop-in for `torch.nn.MaxPool2d`, computed by [`max_pool2d`][eyememory.nn.pool.max_pool2d].
 
+    The arguments are checked here and kept as given, so that the ``repr`` is torch's.
+
     Args:
         kernel_size: Window size.
         stride: Step; defaults to ``kernel_size``.
@@ -262,7 +275,7 @@ class MaxPool2d(nn.Module):
         torch.Size([1, 16, 4, 4])
     """
 
-    def __init__(
+    def __init__(  # torch's signature, as max_pool2d's: a mirror on purpose
         self,
         kernel_size: IntPair,
         stride: IntPair | None = None,
@@ -272,10 +285,12 @@ class MaxPool2d(nn.Module):
         ceil_mode: bool = False,
     ) -> None:
         super().__init__()
+        _window(kernel_size, stride, padding, dilation)
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+        self.return_indices = check_bool("return_indices", return_indices)
+        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """Pool ``input`` of shape ``(N, C, H, W)`` or ``(C, H, W)``."""
@@ -296,16 +311,143 @@ class MaxPool2d(nn.Module):
         )
 
 
-def _check_maps(input: torch.Tensor) -> None:
-    check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
-    if input.shape[-1] == 0 or input.shape[-2] == 0:
-        raise ValueError(
-            f"input must have a non-empty height and width, got shape {tuple(input.shape)}"
+def avg_pool2d(  # torch's signature, as AvgPool2d's: a mirror on purpose
+    input: torch.Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> torch.Tensor:
+    r"""2-D average pooling, a drop-in for ``torch.nn.functional.avg_pool2d``.
+
+    $$Y[n, c, i, j] = \frac{1}{D_{ij}} \sum_{0 \le m < k_h,\ 0 \le l < k_w}
+    X_{\mathrm{pad}}[n, c, s_h i + m,\; s_w j + l]$$
+
+    with zeros as padding. The divisor $D_{ij}$ is the window's size, counting the padding
+    it covers (``count_include_pad=True``, torch's default) or only the input pixels it
+    covers; a ceil-mode window that runs past the padding counts only up to its edge.
+
+    Args:
+        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: Window size, an int or ``(kH, kW)``.
+        stride: Step between windows; defaults to ``kernel_size``.
+        padding: Zeros on each side, at most half the kernel.
+        ceil_mode: Round the number of windows up (see
+            [`pool_output_size`][eyememory.nn.pool.pool_output_size]).
+        count_include_pad: Whether the padding counts in each window's divisor.
+        divisor_override: A positive int to divide every window's sum by instead.
+
+    Returns:
+        Shape ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``.
+
+    Examples:
+        >>> x = torch.randn(2, 3, 8, 8)
+        >>> avg_pool2d(x, 2).shape
+        torch.Size([2, 3, 4, 4])
+        >>> theirs = torch.nn.functional.avg_pool2d(x, 3, 2, 1, count_include_pad=False)
+        >>> torch.allclose(avg_pool2d(x, 3, 2, 1, count_include_pad=False), theirs)
+        True
+    """
+    check_bool("count_include_pad", count_include_pad)
+    if divisor_override is not None:
+        check_int("divisor_override", divisor_override)
+    g = pool_geometry(input, kernel_size, stride, padding, 1, ceil_mode)
+    x = input if g.batched else input.unsqueeze(0)  # (N, C, H, W)
+    (kH, kW), (sh, sw), (H_out, W_out) = g.kernel, g.stride, g.out_size
+    padded = _pad_windows(x, g, 0.0)  # (N, C, H_pad, W_pad)
+    windows = padded.unfold(2, kH, sh).unfold(3, kW, sw)  # (N, C, rows, cols, kH, kW)
+    sums = windows[:, :, :H_out, :W_out].sum(dim=(-2, -1))  # (N, C, H_out, W_out)
+    if divisor_override is not None:
+        out = sums / divisor_override
+    else:
+        H, W = x.shape[-2:]
+        rows = _window_sizes(H, kH, sh, g.padding[0], H_out, count_include_pad)  # (H_out,)
+        cols = _window_sizes(W, kW, sw, g.padding[1], W_out, count_include_pad)  # (W_out,)
+        out = sums / torch.outer(rows, cols).to(sums)  # (N, C, H_out, W_out)
+    return out if g.batched else out.squeeze(0)
+
+
+def _window_sizes(
+    size: int, k: int, s: int, p: int, out: int, count_include_pad: bool
+) -> torch.Tensor:
+    """How many taps of each window along one axis count in its mean, as torch counts them."""
+    start = torch.arange(out) * s - p  # where each window starts, in input coordinates
+    end = torch.clamp(start + k, max=size + p)  # a ceil-mode window stops at the padding's end
+    if not count_include_pad:
+        start, end = start.clamp(min=0), end.clamp(max=size)
+    return end - start
+
+
+class AvgPool2d(nn.Module):
+    """A drop-in for `torch.nn.AvgPool2d`, computed by [`avg_pool2d`][eyememory.nn.pool.avg_pool2d].
+
+    Args:
+        kernel_size: Window size.
+        stride: Step; defaults to ``kernel_size``.
+        padding: Zeros on each side, at most half the kernel.
+        ceil_mode: Round the number of windows up.
+        count_include_pad: Whether the padding counts in each window's divisor.
+        divisor_override: Divide every window's sum by this instead.
+
+    Examples:
+        >>> pool = AvgPool2d(2)
+        >>> pool  # torch's repr
+        AvgPool2d(kernel_size=2, stride=2, padding=0)
+        >>> pool(torch.ones(1, 5, 5)).tolist()  # the fifth row and column are left out
+        [[[1.0, 1.0], [1.0, 1.0]]]
+    """
+
+    def __init__(  # torch's signature, as avg_pool2d's: a mirror on purpose
+        self,
+        kernel_size: IntPair,
+        stride: IntPair | None = None,
+        padding: IntPair = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        super().__init__()
+        _window(kernel_size, stride, padding)
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
+        self.count_include_pad = check_bool("count_include_pad", count_include_pad)
+        if divisor_override is not None:
+            check_int("divisor_override", divisor_override)
+        self.divisor_override = divisor_override
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Pool ``input`` of shape ``(N, C, H, W)`` or ``(C, H, W)``."""
+        return avg_pool2d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
         )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _check_maps(input: object) -> int:
+    """Feature maps to pool, ``(N, C, H, W)`` or ``(C, H, W)``, floating, not empty: the rank."""
+    rank = check_rank("input", input, (3, 4), "(N, C, H, W) or (C, H, W)")
+    check_floating("input", input)
+    if 0 in input.shape[-3:]:
+        raise fail(
+            "input", "non-empty in channels, height and width", f"shape {tuple(input.shape)}"
+        )
+    return rank
 
 
 def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
-    r"""The strongest response of each channel, wherever it is: $Y[n, c] = \max_{i, j} X[n, c, i, j]$.
+    r"""The strongest response of each channel, wherever: $Y[n, c] = \max_{i, j} X[n, c, i, j]$.
 
     Same result and gradient as ``torch.nn.functional.adaptive_max_pool2d(input, 1)``.
 
@@ -330,13 +472,9 @@ def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
 def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
     r"""The mean response of each channel: $Y[n, c] = \frac{1}{HW}\sum_{i, j} X[n, c, i, j]$.
 
-    Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``.
-
-    Args:
-        input: Shape ``(N, C, H, W)`` or ``(C, H, W)``.
-
-    Returns:
-        Shape ``(N, C, 1, 1)`` or ``(C, 1, 1)``.
+    Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``, and
+    the same shapes as [`global_max_pool2d`][eyememory.nn.pool.global_max_pool2d]: maps
+    ``(N, C, H, W)`` or ``(C, H, W)`` in, ``(N, C, 1, 1)`` or ``(C, 1, 1)`` out.
 
     Examples:
         >>> x = torch.randn(2, 32, 4, 4)
@@ -347,7 +485,17 @@ def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
     return input.mean(dim=(-2, -1), keepdim=True)  # (N, C, 1, 1)
 
 
-class GlobalMaxPool2d(nn.Module):
+class _GlobalPool2d(nn.Module):
+    """A module that applies its global pooling ``function`` to the whole map."""
+
+    function: Callable[[torch.Tensor], torch.Tensor]
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``, or ``(C, H, W)`` to ``(C, 1, 1)``."""
+        return self.function(input)
+
+
+class GlobalMaxPool2d(_GlobalPool2d):
     """A drop-in for `torch.nn.AdaptiveMaxPool2d(1)`: one maximum per channel.
 
     Examples:
@@ -355,19 +503,15 @@ class GlobalMaxPool2d(nn.Module):
         torch.Size([2, 32, 1, 1])
     """
 
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
-        return global_max_pool2d(input)
+    function = staticmethod(global_max_pool2d)
 
 
-class GlobalAvgPool2d(nn.Module):
+class GlobalAvgPool2d(_GlobalPool2d):
     """A drop-in for `torch.nn.AdaptiveAvgPool2d(1)`: one mean per channel.
 
     Examples:
-        >>> GlobalAvgPool2d()(torch.randn(2, 32, 4, 4)).shape
-        torch.Size([2, 32, 1, 1])
+        >>> GlobalAvgPool2d()(torch.randn(3, 4, 5)).shape  # one map, no batch
+        torch.Size([3, 1, 1])
     """
 
-    def forward(self, input: torch.Tensor) -> torch.Tensor:
-        """Shape ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
-        return global_avg_pool2d(input)
+    function = staticmethod(global_avg_pool2d)

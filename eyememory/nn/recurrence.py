@@ -24,7 +24,16 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from .._validation import check_rank, check_size, check_tensor
+from .._validation import (
+    check_choice,
+    check_floating,
+    check_like,
+    check_rank,
+    check_size,
+    check_tensor,
+    fail,
+    shown,
+)
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -68,6 +77,8 @@ def project_input(
         True
     """
     return F.linear(input, w_ih, _add_biases(b_ih, b_hh))
+
+
 # --8<-- [end:project_input]
 
 
@@ -95,7 +106,11 @@ def rnn_step(
     mixed = torch.addmm(seen, hx, w_hh_t)  # what I see + what I thought: (N, H)
     if nonlinearity == "tanh":
         return mixed.tanh_()  # squashed into (-1, 1), in place: no new tensor
-    return mixed.relu_()
+    if nonlinearity == "relu":
+        return mixed.relu_()
+    raise fail("nonlinearity", "one of 'tanh', 'relu'", shown(nonlinearity))
+
+
 # --8<-- [end:rnn_step]
 
 
@@ -110,10 +125,14 @@ def lstm_step(
 
     $$
     \\begin{align*}
-    i_t &= \\sigma(\\text{seen}^{(i)}_t + W_{hi} h_{t-1}) &&\\text{input gate: how much to write}\\\\
-    f_t &= \\sigma(\\text{seen}^{(f)}_t + W_{hf} h_{t-1}) &&\\text{forget gate: how much to keep}\\\\
-    g_t &= \\tanh(\\text{seen}^{(g)}_t + W_{hg} h_{t-1}) &&\\text{candidate: what to write}\\\\
-    o_t &= \\sigma(\\text{seen}^{(o)}_t + W_{ho} h_{t-1}) &&\\text{output gate: how much to show}\\\\
+    i_t &= \\sigma(\\text{seen}^{(i)}_t + W_{hi} h_{t-1})
+        &&\\text{input gate: how much to write}\\\\
+    f_t &= \\sigma(\\text{seen}^{(f)}_t + W_{hf} h_{t-1})
+        &&\\text{forget gate: how much to keep}\\\\
+    g_t &= \\tanh(\\text{seen}^{(g)}_t + W_{hg} h_{t-1})
+        &&\\text{candidate: what to write}\\\\
+    o_t &= \\sigma(\\text{seen}^{(o)}_t + W_{ho} h_{t-1})
+        &&\\text{output gate: how much to show}\\\\
     c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t \\\\
     h_t &= o_t \\odot \\tanh(c_t)
     \\end{align*}
@@ -143,6 +162,8 @@ def lstm_step(
     if w_hr_t is not None:
         h = h.mm(w_hr_t)  # (N, P)
     return h, c
+
+
 # --8<-- [end:lstm_step]
 
 
@@ -156,7 +177,8 @@ def gru_step(
     \\begin{align*}
     r_t &= \\sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}) &&\\text{reset gate}\\\\
     z_t &= \\sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz}) &&\\text{update gate}\\\\
-    n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn})) &&\\text{candidate}\\\\
+    n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn}))
+        &&\\text{candidate}\\\\
     h_t &= (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}
     \\end{align*}
     $$
@@ -180,22 +202,33 @@ def gru_step(
     z = torch.sigmoid(seen_z + heard_z)
     n = torch.tanh(seen_n + r * heard_n)
     return n + z * (hx - n)  # = (1 - z) * n + z * h, one operation fewer
+
+
 # --8<-- [end:gru_step]
 
 
 def _check_cell_args(
     kind: str,
     input: torch.Tensor,
-    hx: torch.Tensor,
+    hx: torch.Tensor | None,
     w_ih: torch.Tensor,
     w_hh: torch.Tensor,
     gates: int,
+    biases: tuple[torch.Tensor | None, torch.Tensor | None] = (None, None),
     hidden_size_of_hx: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, bool]:
     """Validate one cell call; return input and hx as batches and whether input was batched."""
     check_rank("input", input, (1, 2), "(N, I) or (I,)")
+    check_floating("input", input)
     check_rank("w_ih", w_ih, (2,), "(G·H, I)")
     check_rank("w_hh", w_hh, (2,), "(G·H, H)")
+    check_like("w_ih", w_ih, "input", input)
+    check_like("w_hh", w_hh, "input", input)
+    for name, bias in zip(("b_ih", "b_hh"), biases, strict=True):
+        if bias is not None:
+            check_rank(name, bias, (1,), "(G·H,)")
+            check_size(name, bias.shape[0], w_ih.shape[0], "length = w_ih.shape[0]")
+            check_like(name, bias, "input", input)
     batched = input.dim() == 2
     I = input.shape[-1]
     check_size("input", I, w_ih.shape[1], f"features = w_ih.shape[1] ({kind})")
@@ -204,18 +237,22 @@ def _check_cell_args(
         raise ValueError(f"w_ih must have {gates}·H rows for {kind}, got {GH}")
     H = GH // gates
     check_size("w_hh", w_hh.shape[0], GH, "rows = w_ih.shape[0]")
+    if hx is None:  # zeros, as torch's cells take a missing state
+        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[1],))
     check_rank("hx", hx, (2,) if batched else (1,), "(N, H)" if batched else "(H,)")
     x = input if batched else input.unsqueeze(0)  # (N, I)
     h = hx if batched else hx.unsqueeze(0)  # (N, H)
     if h.shape[0] != x.shape[0]:
         raise ValueError(f"hx must have batch size {x.shape[0]} like input, got {h.shape[0]}")
-    check_size("hx", h.shape[1], hidden_size_of_hx if hidden_size_of_hx is not None else H, "hidden size")
+    check_like("hx", hx, "input", input)
+    hidden = hidden_size_of_hx if hidden_size_of_hx is not None else H
+    check_size("hx", h.shape[1], hidden, "hidden size")
     check_size("w_hh", w_hh.shape[1], h.shape[1], "columns = hidden size of hx")
     return x, h, batched
 
 
 # --8<-- [start:rnn_cell]
-def rnn_cell(
+def rnn_cell(  # torch.rnn_tanh_cell's signature (and gru_cell's): a mirror on purpose
     input: torch.Tensor,
     hx: torch.Tensor | None,
     w_ih: torch.Tensor,
@@ -227,7 +264,8 @@ def rnn_cell(
     """One step of the Elman RNN, as `nn.RNNCell` computes it:
 
     $$
-    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
+    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}}
+        + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
     $$
 
     (or $\\max(0, \\cdot)$ with ``nonlinearity="relu"``). Now = what I see + what I thought a
@@ -252,15 +290,13 @@ def rnn_cell(
         >>> torch.allclose(mine, cell(x, h))
         True
     """
-    if nonlinearity not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-    check_tensor("input", input)
-    if hx is None:
-        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
-    x, h, batched = _check_cell_args("rnn_cell", input, hx, w_ih, w_hh, gates=1)
+    check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    x, h, batched = _check_cell_args("rnn_cell", input, hx, w_ih, w_hh, 1, (b_ih, b_hh))
     seen = project_input(x, w_ih, b_ih, b_hh)  # W_ih x_t + b_ih + b_hh: (N, H)
     h = rnn_step(seen, h, w_hh.t(), nonlinearity)  # (N, H)
     return h if batched else h.squeeze(0)
+
+
 # --8<-- [end:rnn_cell]
 
 
@@ -300,26 +336,29 @@ def lstm_cell(
     """
     check_tensor("input", input)
     check_rank("w_ih", w_ih, (2,), "(4H, I)")
+    if w_hr is not None:
+        check_rank("w_hr", w_hr, (2,), "(P, H)")
     H = w_ih.shape[0] // 4
     P = w_hr.shape[0] if w_hr is not None else H
     if hx is None:
         hx = (input.new_zeros(input.shape[:-1] + (P,)), input.new_zeros(input.shape[:-1] + (H,)))
     if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-        raise ValueError(f"hx must be a pair (h, c) of tensors for lstm_cell, got {type(hx).__name__}")
-    x, h, batched = _check_cell_args("lstm_cell", input, hx[0], w_ih, w_hh, gates=4, hidden_size_of_hx=P)
+        raise fail("hx", "a pair (h, c) of tensors for lstm_cell", type(hx).__name__)
+    x, h, batched = _check_cell_args("lstm_cell", input, hx[0], w_ih, w_hh, 4, (b_ih, b_hh), P)
     check_rank("c", hx[1], (input.dim(),), "(N, H)" if batched else "(H,)")
+    check_like("c", hx[1], "input", input)
     c = hx[1] if batched else hx[1].unsqueeze(0)  # (N, H)
     if c.shape != (x.shape[0], H):
         raise ValueError(f"c must have shape {(x.shape[0], H)}, got {tuple(c.shape)}")
     if w_hr is not None:
-        check_rank("w_hr", w_hr, (2,), "(P, H)")
+        check_like("w_hr", w_hr, "input", input)
         check_size("w_hr", w_hr.shape[1], H, "columns = hidden size H")
     seen = project_input(x, w_ih, b_ih, b_hh)  # (N, 4H)
     h, c = lstm_step(seen, (h, c), w_hh.t(), None if w_hr is None else w_hr.t())  # (N, P), (N, H)
     return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
-def gru_cell(
+def gru_cell(  # torch.gru_cell's signature, as rnn_cell's: a mirror on purpose
     input: torch.Tensor,
     hx: torch.Tensor | None,
     w_ih: torch.Tensor,
@@ -340,19 +379,16 @@ def gru_cell(
         b_hh: Shape ``(3H,)``, or ``None``.
 
     Returns:
-        $h_t$, shape ``(N, H)`` or ``(H,)``.
+        $h_t$, shaped as ``hx``.
 
     Examples:
         >>> cell = torch.nn.GRUCell(4, 3)
-        >>> x, h = torch.randn(2, 4), torch.randn(2, 3)
-        >>> mine = gru_cell(x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
-        >>> torch.allclose(mine, cell(x, h))
+        >>> x = torch.randn(4)  # one sequence's step, no batch; no state means zeros
+        >>> mine = gru_cell(x, None, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+        >>> torch.allclose(mine, cell(x))
         True
     """
-    check_tensor("input", input)
-    if hx is None:
-        hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[-1],))
-    x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, gates=3)
+    x, h, batched = _check_cell_args("gru_cell", input, hx, w_ih, w_hh, 3, (b_ih, b_hh))
     seen = project_input(x, w_ih, b_ih)  # W_ih x_t + b_ih: (N, 3H)
     h = gru_step(seen, h, w_hh.t(), b_hh)  # (N, H)
     return h if batched else h.squeeze(0)

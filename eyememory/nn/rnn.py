@@ -25,7 +25,6 @@ hidden size, ``P`` LSTM projection size, ``D`` directions (1 or 2).
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 
 import torch
@@ -33,10 +32,21 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn import init
 
-from .._validation import check_rank, check_tensor
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_like,
+    check_number,
+    check_rank,
+    check_tensor,
+    fail,
+)
 from .recurrence import NONLINEARITIES, gru_step, lstm_step, project_input, rnn_step
 
-State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+# A layer's state for one layer and direction, always a tuple: (h,) or the LSTM's (h, c).
+State = tuple[torch.Tensor, ...]
 
 
 class _RecurrentLayer(nn.Module):
@@ -59,29 +69,28 @@ class _RecurrentLayer(nn.Module):
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
-        for name, value, least in (("input_size", input_size, 1), ("hidden_size", hidden_size, 1), ("num_layers", num_layers, 1), ("proj_size", proj_size, 0)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < least:
-                raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
-        if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
-            raise ValueError(f"dropout must be a number in [0, 1], got {dropout!r}")
+        self.input_size = check_int("input_size", input_size)
+        self.hidden_size = check_int("hidden_size", hidden_size)
+        self.num_layers = check_int("num_layers", num_layers)
+        self.proj_size = check_int("proj_size", proj_size, least=0)
+        # A string such as "False" is true: only real bools are taken.
+        self.bias = check_bool("bias", bias)
+        self.batch_first = check_bool("batch_first", batch_first)
+        self.bidirectional = check_bool("bidirectional", bidirectional)
+        self.dropout = check_number("dropout", dropout, 0, 1)
         if dropout > 0 and num_layers == 1:
             warnings.warn(
-                f"dropout={dropout} acts between stacked layers, so with num_layers=1 it does nothing",
+                f"dropout={dropout} acts between stacked layers, "
+                "so with num_layers=1 it does nothing",
                 stacklevel=2,
             )
         if proj_size and self.mode != "LSTM":
-            raise ValueError(f"proj_size is only supported by LSTM, got proj_size={proj_size} for {self.mode}")
+            raise ValueError(
+                f"proj_size is only supported by LSTM, got proj_size={proj_size} for {self.mode}"
+            )
         if proj_size >= hidden_size:
-            raise ValueError(f"proj_size must be smaller than hidden_size ({hidden_size}), got {proj_size}")
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bias = bool(bias)
-        self.batch_first = bool(batch_first)
-        self.dropout = float(dropout)
-        self.bidirectional = bool(bidirectional)
-        self.proj_size = proj_size
-        factory = {"device": device, "dtype": dtype}
+            raise fail("proj_size", f"smaller than hidden_size ({hidden_size})", proj_size)
+        factory = {"device": device, "dtype": check_float_dtype("dtype", dtype)}
         directions = 2 if bidirectional else 1
         out_size = proj_size or hidden_size  # what one direction outputs per step
         # Same names, shapes and registration order as torch, so state dicts and seeds match.
@@ -99,7 +108,8 @@ class _RecurrentLayer(nn.Module):
                 if proj_size:
                     shapes["weight_hr"] = (proj_size, hidden_size)
                 for name, shape in shapes.items():
-                    self.register_parameter(name + suffix, nn.Parameter(torch.empty(shape, **factory)))
+                    parameter = nn.Parameter(torch.empty(shape, **factory))
+                    self.register_parameter(name + suffix, parameter)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -128,35 +138,43 @@ class _RecurrentLayer(nn.Module):
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
-        for name, default in (("proj_size", 0), ("num_layers", 1), ("bias", True), ("batch_first", False), ("dropout", 0.0), ("bidirectional", False)):
+        defaults = {
+            "proj_size": 0,
+            "num_layers": 1,
+            "bias": True,
+            "batch_first": False,
+            "dropout": 0.0,
+            "bidirectional": False,
+        }
+        for name, default in defaults.items():
             if getattr(self, name) != default:
                 text += f", {name}={getattr(self, name)}"
         return text
 
     # The loop over time, one layer, one direction; each cell provides its own.
-    def _scan(self, x: torch.Tensor, state: State, weights: dict, reverse: bool) -> tuple[torch.Tensor, State]:
+    def _scan(
+        self, x: torch.Tensor, state: State, weights: dict, reverse: bool
+    ) -> tuple[torch.Tensor, State]:
         raise NotImplementedError
 
-    def _state_sizes(self) -> list[int]:
-        """Sizes of the state tensors (h, and c for the LSTM)."""
-        return [self.proj_size or self.hidden_size]
+    def _state_sizes(self) -> dict[str, int]:
+        """The state's tensors by their names in torch's messages, and their sizes."""
+        return {"h_0": self.proj_size or self.hidden_size}
 
-    def _check_state(self, name: str, state: torch.Tensor, batched: bool, N: int, size: int, input: torch.Tensor) -> torch.Tensor:
+    def _check_state(
+        self, name: str, state: object, batched: bool, N: int, size: int, input: torch.Tensor
+    ) -> torch.Tensor:
         layers = self.num_layers * self.num_directions
         expected = (layers, N, size) if batched else (layers, size)
         layout = "(D·num_layers, N, H)" if batched else "(D·num_layers, H) for unbatched input"
         check_rank(name, state, (len(expected),), layout)
         if tuple(state.shape) != expected:
             raise ValueError(f"{name} must have shape {expected}, got {tuple(state.shape)}")
-        if state.dtype != input.dtype or state.device != input.device:
-            raise ValueError(
-                f"{name} must have the input's dtype and device ({input.dtype}, {input.device}), "
-                f"got ({state.dtype}, {state.device})"
-            )
+        check_like(name, state, "input", input)
         return state if batched else state.unsqueeze(1)  # (D·num_layers, N, size)
 
-    def _run(self, input: torch.Tensor, hx: list[torch.Tensor] | None) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """Validate, then run every layer and direction; return output and final states."""
+    def _time_major(self, input: object) -> tuple[torch.Tensor, bool]:
+        """Check the input; return it as ``(L, N, I)`` and whether it had a batch axis."""
         if isinstance(input, nn.utils.rnn.PackedSequence):
             raise ValueError(
                 "PackedSequence input is not supported; pass a padded tensor and read each "
@@ -164,51 +182,57 @@ class _RecurrentLayer(nn.Module):
             )
         check_tensor("input", input)
         layout = "(N, L, I)" if self.batch_first else "(L, N, I)"
-        batched = check_rank("input", input, (2, 3), f"{layout} or (L, I) for one sequence") == 3
+        rank = check_rank("input", input, (2, 3), f"{layout} or (L, I) for one sequence")
         I = input.shape[-1]
-        if I != self.input_size:
-            raise ValueError(f"input must have {self.input_size} features per step (last dim, input_size), got {I}")
-        weight = self.weight_ih_l0
-        if input.dtype != weight.dtype or input.device != weight.device:
+        if self.input_size != I:
             raise ValueError(
-                f"input must have the layer's dtype and device ({weight.dtype}, {weight.device}), "
-                f"got ({input.dtype}, {input.device})"
+                f"input must have {self.input_size} features per step "
+                f"(last dim, input_size), got {I}"
             )
-        if not batched:
-            x = input.unsqueeze(1)  # (L, 1, I)
-        elif self.batch_first:
-            x = input.transpose(0, 1)  # (L, N, I)
-        else:
-            x = input  # (L, N, I)
-        L, N, _ = x.shape
-        if L == 0:
-            raise ValueError(f"input must have at least one time step, got shape {tuple(input.shape)}")
-        sizes = self._state_sizes()
-        names = ["h_0", "c_0"][: len(sizes)]
-        if hx is None:
-            states = [x.new_zeros(self.num_layers * self.num_directions, N, size) for size in sizes]
-        else:
-            states = [self._check_state(n, s, batched, N, size, input) for n, s, size in zip(names, hx, sizes)]
+        check_like("input", input, "layer", self.weight_ih_l0)
+        if input.shape[0 if rank == 2 or not self.batch_first else 1] == 0:
+            raise fail("input", "non-empty (at least one time step)", f"shape {tuple(input.shape)}")
+        if rank == 2:
+            return input.unsqueeze(1), False  # (L, 1, I)
+        return (input.transpose(0, 1) if self.batch_first else input), True  # (L, N, I)
 
-        finals: list[list[torch.Tensor]] = [[] for _ in sizes]
+    def _run(self, input: torch.Tensor, hx: State | None) -> tuple[torch.Tensor, State]:
+        """Validate, then run every layer and direction; return output and final states.
+
+        ``hx`` and the final states are tuples: ``(h,)``, or ``(h, c)`` for the LSTM.
+        """
+        x, batched = self._time_major(input)  # (L, N, I)
+        L, N, _ = x.shape
+        sizes = self._state_sizes()
+        if hx is None:
+            layers = self.num_layers * self.num_directions
+            states = tuple(x.new_zeros(layers, N, size) for size in sizes.values())
+        else:
+            states = tuple(
+                self._check_state(name, s, batched, N, size, input)
+                for (name, size), s in zip(sizes.items(), hx, strict=True)
+            )  # each (D·num_layers, N, size)
+        finals: list[State] = []
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self.num_directions):
                 index = layer * self.num_directions + direction
-                state = [s[index] for s in states]
-                out, last = self._scan(x, state[0] if len(state) == 1 else tuple(state), self._weights(layer, direction), reverse=direction == 1)
+                state = tuple(s[index] for s in states)  # each (N, size)
+                weights = self._weights(layer, direction)
+                out, last = self._scan(x, state, weights, reverse=direction == 1)
                 outputs.append(out)  # (L, N, H_out)
-                for kept, value in zip(finals, (last,) if len(sizes) == 1 else last):
-                    kept.append(value)
-            x = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=2)  # (L, N, D·H_out)
+                finals.append(last)
+            x = torch.cat(outputs, dim=2) if len(outputs) > 1 else outputs[0]  # (L, N, D·H_out)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, training=True)
-        output = x.transpose(0, 1) if batched and self.batch_first else x  # (N, L, D·H_out) or (L, N, D·H_out)
-        finals_stacked = [torch.stack(kept) for kept in finals]  # each (D·num_layers, N, size)
+        output = x.transpose(0, 1) if batched and self.batch_first else x  # (N, L, D·H_out)
+        stacked = tuple(
+            torch.stack(kept) for kept in zip(*finals, strict=True)
+        )  # each (D·layers, N, size)
         if not batched:
             output = output.squeeze(1)  # (L, D·H_out)
-            finals_stacked = [f.squeeze(1) for f in finals_stacked]  # (D·num_layers, size)
-        return output, finals_stacked
+            stacked = tuple(s.squeeze(1) for s in stacked)  # each (D·num_layers, size)
+        return output, stacked
 
 
 def _walk(steps: tuple[torch.Tensor, ...], reverse: bool) -> tuple[torch.Tensor, ...]:
@@ -221,7 +245,8 @@ class RNN(_RecurrentLayer):
     For every layer, direction and step $t$:
 
     $$
-    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
+    h_t = \\tanh\\left(W_{\\mathrm{ih}}\\, x_t + b_{\\mathrm{ih}}
+        + W_{\\mathrm{hh}}\\, h_{t-1} + b_{\\mathrm{hh}}\\right)
     $$
 
     Args:
@@ -266,15 +291,17 @@ class RNN(_RecurrentLayer):
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
     ) -> None:
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        self.nonlinearity = check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
         self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, 0, device, dtype)
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+            device=device, dtype=dtype,
+        )  # fmt: skip
 
     # --8<-- [start:rnn_scan]
-    def _scan(self, x, h, weights, reverse):
-        """One layer, one direction: x (L, N, I) and h_0 (N, H) -> (L, N, H), h_n (N, H)."""
+    def _scan(self, x, state, weights, reverse):
+        """One layer, one direction: x (L, N, I) and (h_0,) -> (L, N, H) and (h_n,)."""
+        (h,) = state  # the RNN's whole state is its hidden state h, (N, H)
         w_ih, w_hh = weights["weight_ih"], weights["weight_hh"]
         b_ih, b_hh = weights["bias_ih"], weights["bias_hh"]
         # What I see, for every step at once: one matrix product, not L small ones.
@@ -284,10 +311,13 @@ class RNN(_RecurrentLayer):
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, H)
             h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)  # + what I thought
             outputs.append(h)
-        return torch.stack(_walk(tuple(outputs), reverse)), h
+        return torch.stack(_walk(tuple(outputs), reverse)), (h,)
+
     # --8<-- [end:rnn_scan]
 
-    def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, input: torch.Tensor, hx: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Read the sequences.
 
         Args:
@@ -301,7 +331,7 @@ class RNN(_RecurrentLayer):
             ``(L, N, D·H)`` (``(N, L, D·H)`` with ``batch_first``), and every layer's
             final state, shape ``(D·num_layers, N, H)``.
         """
-        output, (h_n,) = self._run(input, None if hx is None else [hx])
+        output, (h_n,) = self._run(input, None if hx is None else (hx,))
         return output, h_n
 
 
@@ -340,11 +370,14 @@ class LSTM(_RecurrentLayer):
     mode = "LSTM"
     gates = 4
 
-    def _state_sizes(self) -> list[int]:
-        return [self.proj_size or self.hidden_size, self.hidden_size]
+    def _state_sizes(self) -> dict[str, int]:
+        return {"h_0": self.proj_size or self.hidden_size, "c_0": self.hidden_size}
 
-    def _scan(self, x: torch.Tensor, state: tuple, weights: dict, reverse: bool) -> tuple[torch.Tensor, tuple]:
-        seen = project_input(x, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (L, N, 4H)
+    def _scan(
+        self, x: torch.Tensor, state: State, weights: dict, reverse: bool
+    ) -> tuple[torch.Tensor, State]:
+        w_ih, b_ih, b_hh = weights["weight_ih"], weights["bias_ih"], weights["bias_hh"]
+        seen = project_input(x, w_ih, b_ih, b_hh)  # (L, N, 4H)
         w_hh_t = weights["weight_hh"].t()
         w_hr_t = None if weights["weight_hr"] is None else weights["weight_hr"].t()
         outputs = []
@@ -369,8 +402,8 @@ class LSTM(_RecurrentLayer):
             ``(D·num_layers, N, H)``.
         """
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise ValueError(f"hx must be a pair (h_0, c_0) of tensors for LSTM, got {type(hx).__name__}")
-        output, (h_n, c_n) = self._run(input, None if hx is None else list(hx))
+            raise fail("hx", "a pair (h_0, c_0) of tensors for LSTM", type(hx).__name__)
+        output, (h_n, c_n) = self._run(input, None if hx is None else tuple(hx))
         return output, (h_n, c_n)
 
 
@@ -380,16 +413,8 @@ class GRU(_RecurrentLayer):
     Two gates decide how much of the old state to consult ($r_t$) and how much of it to
     keep ($z_t$); [`gru_step`][eyememory.nn.recurrence.gru_step] has the equations.
 
-    Args:
-        input_size: Features per input step, ``I``.
-        hidden_size: Size of the hidden state, ``H``.
-        num_layers: Stacked layers.
-        bias: Use $b_{ih}$ and $b_{hh}$.
-        batch_first: Input and output as ``(N, L, ·)``.
-        dropout: Dropout between stacked layers, in training mode.
-        bidirectional: Also read each sequence backwards.
-        device: Where to create the parameters.
-        dtype: Their dtype.
+    Its constructor takes torch's arguments, those of [`LSTM`][eyememory.nn.rnn.LSTM]; as
+    in torch, a ``proj_size`` other than 0 is refused with a ``ValueError``.
 
     Examples:
         >>> theirs = torch.nn.GRU(3, 5, batch_first=True)
@@ -404,30 +429,21 @@ class GRU(_RecurrentLayer):
     mode = "GRU"
     gates = 3
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        num_layers: int = 1,
-        bias: bool = True,
-        batch_first: bool = False,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        device: torch.device | str | None = None,
-        dtype: torch.dtype | None = None,
-    ) -> None:
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, 0, device, dtype)
-
-    def _scan(self, x: torch.Tensor, h: torch.Tensor, weights: dict, reverse: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    def _scan(
+        self, x: torch.Tensor, state: State, weights: dict, reverse: bool
+    ) -> tuple[torch.Tensor, State]:
+        (h,) = state  # (N, H)
         seen = project_input(x, weights["weight_ih"], weights["bias_ih"])  # (L, N, 3H)
         w_hh_t = weights["weight_hh"].t()
         outputs = []
         for seen_t in _walk(seen.unbind(0), reverse):  # each (N, 3H)
             h = gru_step(seen_t, h, w_hh_t, weights["bias_hh"])
             outputs.append(h)
-        return torch.stack(_walk(tuple(outputs), reverse)), h  # (L, N, H), (N, H)
+        return torch.stack(_walk(tuple(outputs), reverse)), (h,)  # (L, N, H), ((N, H),)
 
-    def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, input: torch.Tensor, hx: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Read the sequences; same contract as [`RNN.forward`][eyememory.nn.rnn.RNN.forward]."""
-        output, (h_n,) = self._run(input, None if hx is None else [hx])
+        output, (h_n,) = self._run(input, None if hx is None else (hx,))
         return output, h_n
