@@ -70,16 +70,29 @@ def check_seed(name: str, value: object, *, optional: bool = False) -> int | Non
 
 
 def check_ints(
-    name: str, value: object, least: int = 1, *, allow_empty: bool = False
+    name: str,
+    value: object,
+    least: int = 1,
+    *,
+    allow_empty: bool = False,
+    length: int | None = None,
+    spelled: str = "",
 ) -> tuple[int, ...]:
-    """A sequence of ints, each at least ``least``, as a tuple: hidden widths, dilations."""
+    """A sequence of ints (never one int), each at least ``least``, as a tuple.
+
+    Hidden widths and dilations come in any number; with ``length``, exactly that many, and
+    ``spelled`` names them for the message, as ``"(left, right, top, bottom)"``.
+    """
     if (
         not isinstance(value, Sequence)
         or isinstance(value, str)
         or (not value and not allow_empty)
+        or (length is not None and len(value) != length)
         or not all(is_int(v) and v >= least for v in value)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
+        if length is not None:
+            raise fail(name, f"{length} {each} ints {spelled}".rstrip(), shown(value))
         size = "a (possibly empty)" if allow_empty else "a non-empty"
         raise fail(name, f"{size} sequence of {each} ints", shown(value))
     return tuple(value)
@@ -134,13 +147,16 @@ def check_choice(name: str, value: object, choices: Collection[object]) -> objec
     return value
 
 
-def ints(name: str, value: object, n: int, least: int = 1) -> tuple[int, ...]:
+def ints(
+    name: str, value: object, n: int, least: int = 1, *, one_for_all: bool = True
+) -> tuple[int, ...]:
     """An int or a sequence of ``n`` ints, each at least ``least``, as a tuple of ``n``.
 
-    Like torch's ``_single``/``_pair``, an int means the same on every axis, and a
-    one-element sequence counts as that int.
+    An int means the same on every axis. Like torch's functional forms, a one-element
+    sequence counts as that int too, unless ``one_for_all`` is off: torch's ``nn.Conv2d``
+    keeps ``kernel_size=[3]`` as a one-axis kernel and then fails, so the modules refuse it.
     """
-    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
+    if one_for_all and isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
         value = value[0]
     values = (value,) * n if is_int(value) else value
     if (
@@ -245,22 +261,6 @@ def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> t
         )
     return tensor
 
-
-def check_int_sequence(
-    name: str, value: object, n: int, least: int = 0, spelled: str = ""
-) -> tuple[int, ...]:
-    """Exactly ``n`` ints in a list or tuple (never one int), each at least ``least``.
-
-    ``spelled`` names the entries for the message, as ``"(left, right, top, bottom)"``.
-    """
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) != n
-        or not all(_is_int(v) and v >= least for v in value)
-    ):
-        each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
-        raise fail(name, f"{n} {each} ints {spelled}".rstrip(), shown(value))
-    return tuple(value)
 
 
 def check_like(

@@ -36,6 +36,7 @@ from eyememory import (
     RNN,
     ArticleCNN,
     ArticleRNN,
+    AvgPool2d,
     BagOfNgrams,
     CharLM,
     Conv1d,
@@ -261,9 +262,9 @@ def cell_case(cell: Callable, twin: Callable, gates: int) -> Case:
         "b_ih": Arg(randn(gates * 4), "values"),
         "b_hh": Arg(randn(gates * 4), "values"),
     }
-    if gates != 4:
+    if gates != 4:  # hx=None means zeros, as for nn.RNNCell and nn.GRUCell
         args["hx"] = Arg(hx, "values")
-        return Case(cell, args, twin)
+        return Case(cell, args, lambda hx, **a: twin(hx=torch.zeros(2, 4) if hx is None else hx, **a))
     return Case(
         lambda hx=None, **a: cell(hx=hx or (torch.zeros(2, 4), torch.zeros(2, 4)), **a),
         args,
@@ -462,6 +463,34 @@ TABLE: dict[str, list[Case]] = {
             lambda x: MLP(4, (3,), 2, seed=0)(x),
             {"x": Arg(randn(3, 4), "values", skip=("empty", "rank+1"))},
         ),
+    ],
+    "AvgPool2d": [
+        Case(
+            lambda input: AvgPool2d(2)(input),
+            {"input": Arg(randn(2, 3, 4, 4), "values")},
+            lambda input: nn.AvgPool2d(2)(input),
+        ),
+        Case(
+            lambda kernel_size, stride, padding: AvgPool2d(kernel_size, stride, padding)(
+                torch.ones(1, 1, 4, 4)
+            ),
+            {"kernel_size": pos(2), "stride": pos(2), "padding": nonneg(0)},
+            lambda kernel_size, stride, padding: nn.AvgPool2d(kernel_size, stride, padding)(
+                torch.ones(1, 1, 4, 4)
+            ),
+        ),
+    ],
+    "avg_pool2d": [
+        Case(
+            eyememory.avg_pool2d,
+            {
+                "input": Arg(randn(2, 3, 4, 4), "values"),
+                "kernel_size": pos(2),
+                "stride": pos(2),
+                "padding": nonneg(0),
+            },
+            F.avg_pool2d,
+        )
     ],
     "MaxPool2d": [
         Case(
@@ -815,26 +844,7 @@ TABLE: dict[str, list[Case]] = {
     ],
 }
 
-# The layers of eyememory.nn are being rewritten; these fail today on the input in the
-# comment, and are expected to pass once that work lands.
-NN_PENDING = {
-    "Conv2d",  # kernel_size=[3]: a 1-element list gives other weights than torch's
-    "GRU",  # bias="no" (or batch_first=1): accepted where torch raises TypeError
-    "LSTM",  # bias="no" (or batch_first=1): accepted where torch raises TypeError
-    "RNN",  # bias="no" (or batch_first=1): accepted where torch raises TypeError
-    "GlobalAvgPool2d",  # input of dtype long: RuntimeError from mean()
-    "GlobalMaxPool2d",  # input of dtype long: answered where torch raises NotImplementedError
-    "global_avg_pool2d",  # input of dtype long: RuntimeError from mean()
-    "global_max_pool2d",  # input of dtype long: answered where torch raises NotImplementedError
-    "conv1d",  # weight of shape (0, 2, 3): ValueError naming bias, not weight
-    "conv2d",  # weight of shape (0, 2, 3, 3): ValueError naming bias, not weight
-    "conv2d_sliding",  # weight of shape (0, 2, 3, 3): ValueError naming bias, not weight
-    "conv_output_size",  # size="2": TypeError; size=2.0: a float answer; stride=0: ZeroDivisionError
-    "gru_cell",  # b_ih=[...] (a list): TypeError; input of dtype long: RuntimeError
-    "lstm_cell",  # b_ih=[...] (a list): TypeError; b_ih of dtype long: answered where torch raises
-    "rnn_cell",  # b_ih=[...] (a list): TypeError; hx=None: answered where torch raises TypeError
-    "pad2d",  # padding=None: TypeError from len()
-}
+NN_PENDING: set[str] = set()
 
 
 def test_every_public_name_is_covered() -> None:

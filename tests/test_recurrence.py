@@ -210,7 +210,7 @@ W_IH, W_HH = torch.randn(5, 4), torch.randn(5, 5)
         ),
         (
             lambda: rnn_cell(torch.randn(3, 4), torch.randn(5), W_IH, W_HH),
-            r"hx must be 2-D .* got 1-D",
+            r"input and hx must be both batched, .* got input \(3, 4\) and hx \(5,\)",
         ),
         (
             lambda: rnn_cell(torch.randn(3, 4), None, W_IH, W_HH, nonlinearity="sigmoid"),

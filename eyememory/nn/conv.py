@@ -45,7 +45,7 @@ from .._validation import (
     check_float_dtype,
     check_floating,
     check_int,
-    check_int_sequence,
+    check_ints,
     check_like,
     check_nonempty,
     check_rank,
@@ -80,7 +80,11 @@ def conv_output_size(
         dilation: Spacing between kernel taps, $d$ (the kernel spans $d(k-1)+1$ pixels).
 
     Returns:
-        $H_{\mathrm{out}}$; zero or less means the kernel does not fit.
+        $H_{\mathrm{out}}$, at least 1.
+
+    Raises:
+        ValueError: When the kernel, spanning $d(k-1)+1$ pixels, does not fit in the padded
+            input $H + 2p$ (where ``conv2d`` would refuse the input too).
 
     Examples:
         >>> conv_output_size(32, 3)  # 30 positions for a 3-wide kernel
@@ -95,7 +99,10 @@ def conv_output_size(
     check_int("stride", stride)
     check_int("padding", padding, least=0)
     check_int("dilation", dilation)
-    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+    span = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < span:
+        raise fail("size", f"at least {span - 2 * padding} for a kernel spanning {span}", size)
+    return (size + 2 * padding - span) // stride + 1
 
 
 def parse_padding(padding: object, dims: int) -> tuple[int, ...] | str:
@@ -652,7 +659,7 @@ def pad2d(
     if input.dim() < 2:
         raise fail("input", "at least 2-D with shape (..., H, W)", f"shape {tuple(input.shape)}")
     check_choice("mode", mode, PADDING_MODES)
-    padding = check_int_sequence("padding", padding, 4, spelled="(left, right, top, bottom)")
+    padding = check_ints("padding", padding, 0, length=4, spelled="(left, right, top, bottom)")
     if mode == "zeros":
         return zero_pad2d(input, padding)
     return _edge_pad(input, padding, mode)  # (..., H_pad, W_pad)
@@ -693,7 +700,7 @@ class _ConvNd(nn.Module):
                 f"groups={groups} must divide in_channels and out_channels, "
                 f"got {in_channels} and {out_channels}"
             )
-        self.kernel_size = ints("kernel_size", kernel_size, dims)
+        self.kernel_size = ints("kernel_size", kernel_size, dims, one_for_all=dims == 1)
         self.stride = ints("stride", stride, dims)
         self.padding = parse_padding(padding, dims)
         self.dilation = ints("dilation", dilation, dims)

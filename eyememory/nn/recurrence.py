@@ -239,7 +239,13 @@ def _check_cell_args(
     check_size("w_hh", w_hh.shape[0], GH, "rows = w_ih.shape[0]")
     if hx is None:  # zeros, as torch's cells take a missing state
         hx = input.new_zeros(input.shape[:-1] + (w_hh.shape[1],))
-    check_rank("hx", hx, (2,) if batched else (1,), "(N, H)" if batched else "(H,)")
+    check_tensor("hx", hx)
+    if hx.dim() != input.dim():
+        raise fail(
+            "input and hx",
+            "both batched, (N, I) and (N, H), or both unbatched, (I,) and (H,)",
+            f"input {tuple(input.shape)} and hx {tuple(hx.shape)}",
+        )
     x = input if batched else input.unsqueeze(0)  # (N, I)
     h = hx if batched else hx.unsqueeze(0)  # (N, H)
     if h.shape[0] != x.shape[0]:
