@@ -95,7 +95,6 @@ def test_a_figure_too_wide_for_its_text_is_flagged(tmp_path: Path, monkeypatch) 
     assert too_small(tmp_path / "too-wide.svg")
 
 
-@pytest.mark.xfail(strict=False, reason="pages being rewritten; then run python -m tools.figures")
 @pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
 def test_committed_figures_read_on_a_phone_and_in_the_dark(path: Path) -> None:
     dark = path.with_name(f"{path.stem}-dark.svg")

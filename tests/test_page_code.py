@@ -38,7 +38,6 @@ def measure(path: Path) -> dict:
     }
 
 
-@pytest.mark.xfail(strict=False, reason="pages being rewritten")
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_code_teaches_rather_than_checks(name: str) -> None:
     counts = measure(DOCS / name)

@@ -25,7 +25,7 @@
     if (seen.get(key) > 1) nav.setAttribute("aria-label", `${nav.getAttribute("aria-label")} (${seen.get(key)})`);
   }
 
-  // A display formula or a code block wider than the column scrolls; keyboard users must be
+  // A display formula, a code block or a table wider than the column scrolls; keyboard users must be
   // able to reach it. Measured once the page has settled and is laid out (a width read
   // earlier would make the browser lay out the whole page before drawing it), all reads
   // before any write.
@@ -33,15 +33,22 @@
   const reachWideBlocks = () => {
     const formulas = [...document.querySelectorAll("div.arithmatex:not([tabindex])")];
     const code = [...document.querySelectorAll("pre > code:not([tabindex])")];
+    const tables = [...document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])")];
     const wide = (element) => element.scrollWidth > element.clientWidth + 1;
     const wideFormulas = formulas.filter(wide);
     const wideCode = code.filter(wide);
+    const wideTables = tables.filter(wide);
     wideFormulas.forEach((formula, index) => {
       formula.setAttribute("tabindex", "0");
       formula.setAttribute("role", "region");
       formula.setAttribute("aria-label", `Formula ${index + 1} (scrolls sideways)`);
     });
     wideCode.forEach((block) => block.setAttribute("tabindex", "0"));
+    wideTables.forEach((wrap, index) => {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", `Table ${index + 1} (scrolls sideways)`);
+    });
   };
   settled(reachWideBlocks, { timeout: 2000 });
 })();
