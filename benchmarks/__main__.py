@@ -35,9 +35,18 @@ DEFAULT = ["conv", "rnn", "training", "site", "serve"]  # what runs with no name
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="name", help=f"which to run: {', '.join(BENCHMARKS)} (default: {', '.join(DEFAULT)})")
-    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse in the site benchmark")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="name",
+        help=f"which to run: {', '.join(BENCHMARKS)} (default: {', '.join(DEFAULT)})",
+    )
+    parser.add_argument(
+        "--no-lighthouse", action="store_true", help="skip Lighthouse in the site benchmark"
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:

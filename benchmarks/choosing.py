@@ -25,15 +25,27 @@ from torch.nn import functional as F
 
 from benchmarks import write_results
 from benchmarks._machine import describe
-from eyememory import MLP, Eye, Memory, accuracy, fit, load_digits, shift
-from eyememory.models.bag_of_words import BagOfNgrams
+from eyememory import (
+    MLP,
+    Eye,
+    LinearAR,
+    Memory,
+    accuracy,
+    fit,
+    last_value,
+    load_digits,
+    mse,
+    noisy_sine,
+    shift,
+    windows,
+)
 from eyememory.data.digits import ONE_PIXEL_SHIFTS
+from eyememory.data.sentences import FILLERS, distant_reviews
+from eyememory.data.text import Vocabulary
+from eyememory.models.bag_of_words import BagOfNgrams
 from eyememory.models.eye1d import SeriesEye, WordEye
 from eyememory.models.memory import NextStep
 from eyememory.models.rows import RowMemory, pixel_order, shuffle_pixels
-from eyememory.data.sentences import FILLERS, distant_reviews
-from eyememory import LinearAR, last_value, mse, noisy_sine, windows
-from eyememory.data.text import Vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "results" / "choosing.json"
 SEEDS = (0, 1, 2, 3, 4)
@@ -55,16 +67,12 @@ DIGIT_NETWORKS = {  # name: how to build it (10 classes each)
 # --8<-- [end:digits]
 
 # --8<-- [start:sentences]
-SENTENCE_DATA = dict(
-    train=1000, train_gaps=range(0, 9), test=1000, far=200, far_gap=32
-)
+SENTENCE_DATA = dict(train=1000, train_gaps=range(0, 9), test=1000, far=200, far_gap=32)
 # The Memory chapter's recipe.
 SENTENCE_RECIPE = dict(epochs=4, batch_size=32, lr=1e-2, max_grad_norm=1.0)
 SENTENCE_NETWORKS = {  # name: how to build it for V words
     "Memory (RNN)": lambda V: Memory(V, embedding_dim=16, hidden_size=34),
-    "Eye, 3-word kernels": lambda V: WordEye(
-        V, embedding_dim=16, channels=36, kernel_size=3
-    ),
+    "Eye, 3-word kernels": lambda V: WordEye(V, embedding_dim=16, channels=36, kernel_size=3),
     "Eye, 3 dilated layers": lambda V: WordEye(
         V, embedding_dim=16, channels=14, kernel_size=3, dilations=(1, 2, 4)
     ),
@@ -73,18 +81,20 @@ SENTENCE_NETWORKS = {  # name: how to build it for V words
 
 # --8<-- [start:series]
 SERIES_DATA = dict(length=2000, period=40, sigma=0.1, window=20, train=1600)
-SERIES_RECIPE = dict(
-    epochs=10, batch_size=32, lr=1e-2, max_grad_norm=1.0, loss_fn=F.mse_loss
-)
+SERIES_RECIPE = dict(epochs=10, batch_size=32, lr=1e-2, max_grad_norm=1.0, loss_fn=F.mse_loss)
 SERIES_NETWORKS = {  # name: how to build it
     "Memory (RNN)": lambda: NextStep(hidden_size=53),
-    "Eye, 1-D kernels": lambda: SeriesEye(
-        window=20, channels=136, kernel_size=5
-    ),
+    "Eye, 1-D kernels": lambda: SeriesEye(window=20, channels=136, kernel_size=5),
 }
 # --8<-- [end:series]
 
-SEEDS_OF_DATA = {"pixel_order": 0, "sentences_train": 3, "sentences_test": 200, "sentences_far": 201, "series": 0}
+SEEDS_OF_DATA = {
+    "pixel_order": 0,
+    "sentences_train": 3,
+    "sentences_test": 200,
+    "sentences_far": 201,
+    "series": 0,
+}
 
 
 def jsonable(value):
@@ -111,16 +121,22 @@ def config() -> dict:
             "sentences": {name: repr(make(V)) for name, make in SENTENCE_NETWORKS.items()},
             "series": {name: repr(make()) for name, make in SERIES_NETWORKS.items()},
         }
-    return jsonable({
-        "budget": BUDGET,
-        "tolerance": TOLERANCE,
-        "seeds": SEEDS,
-        "threads": THREADS,
-        "data_seeds": SEEDS_OF_DATA,
-        "recipes": {"digits": DIGITS_RECIPE, "sentences": SENTENCE_RECIPE, "series": SERIES_RECIPE},
-        "data": {"sentences": SENTENCE_DATA, "series": SERIES_DATA},
-        "architectures": architectures,
-    })
+    return jsonable(
+        {
+            "budget": BUDGET,
+            "tolerance": TOLERANCE,
+            "seeds": SEEDS,
+            "threads": THREADS,
+            "data_seeds": SEEDS_OF_DATA,
+            "recipes": {
+                "digits": DIGITS_RECIPE,
+                "sentences": SENTENCE_RECIPE,
+                "series": SERIES_RECIPE,
+            },
+            "data": {"sentences": SENTENCE_DATA, "series": SERIES_DATA},
+            "architectures": architectures,
+        }
+    )
 
 
 def parameters(model: nn.Module) -> int:
@@ -128,7 +144,13 @@ def parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def train(make: Callable[[], nn.Module], inputs: torch.Tensor, targets: torch.Tensor, recipe: dict, seed: int) -> tuple[nn.Module, float]:
+def train(
+    make: Callable[[], nn.Module],
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    recipe: dict,
+    seed: int,
+) -> tuple[nn.Module, float]:
     """Build a network from ``seed`` and train it; returns it and its training time in seconds."""
     torch.manual_seed(seed)  # the initial weights
     model = make()
@@ -154,7 +176,9 @@ def digits_data() -> dict[str, torch.Tensor]:
     }
 
 
-def run_digits(seed: int, names: Iterable[str] = tuple(DIGIT_NETWORKS)) -> dict[str, dict[str, float]]:
+def run_digits(
+    seed: int, names: Iterable[str] = tuple(DIGIT_NETWORKS)
+) -> dict[str, dict[str, float]]:
     """Each reader of a digit, trained on grids and on shuffled pixels.
 
     Returns, per network: ``grid`` (test accuracy), ``shifted`` (on test digits moved one
@@ -166,7 +190,10 @@ def run_digits(seed: int, names: Iterable[str] = tuple(DIGIT_NETWORKS)) -> dict[
     for name in names:
         make = DIGIT_NETWORKS[name]
         model, seconds = train(make, data["train"], data["train_labels"], DIGITS_RECIPE, seed)
-        moved = [accuracy(model, shift(data["test"], *step), data["test_labels"]) for step in ONE_PIXEL_SHIFTS.values()]
+        moved = [
+            accuracy(model, shift(data["test"], *step), data["test_labels"])
+            for step in ONE_PIXEL_SHIFTS.values()
+        ]
         shuffled, _ = train(make, data["train_shuffled"], data["train_labels"], DIGITS_RECIPE, seed)
         out[name] = {
             "grid": accuracy(model, data["test"], data["test_labels"]),
@@ -181,9 +208,15 @@ def run_digits(seed: int, names: Iterable[str] = tuple(DIGIT_NETWORKS)) -> dict[
 def sentence_data() -> dict:
     """Reviews whose verdict is decided by the clause after *but*, with 0 to 8 neutral words after each clause."""
     d, seeds = SENTENCE_DATA, SEEDS_OF_DATA
-    train_sentences, train_labels, _ = distant_reviews(d["train"], gaps=d["train_gaps"], seed=seeds["sentences_train"])
-    test_sentences, test_labels, _ = distant_reviews(d["test"], gaps=d["train_gaps"], seed=seeds["sentences_test"])
-    far_sentences, far_labels, _ = distant_reviews(d["far"], gaps=[d["far_gap"]], seed=seeds["sentences_far"])
+    train_sentences, train_labels, _ = distant_reviews(
+        d["train"], gaps=d["train_gaps"], seed=seeds["sentences_train"]
+    )
+    test_sentences, test_labels, _ = distant_reviews(
+        d["test"], gaps=d["train_gaps"], seed=seeds["sentences_test"]
+    )
+    far_sentences, far_labels, _ = distant_reviews(
+        d["far"], gaps=[d["far_gap"]], seed=seeds["sentences_far"]
+    )
     vocab = Vocabulary.build(train_sentences + list(FILLERS))
     return {
         "vocab": vocab,
@@ -199,7 +232,9 @@ def sentence_data() -> dict:
     }
 
 
-def run_sentences(seed: int, names: Iterable[str] = ("bag of 1- to 3-grams", *SENTENCE_NETWORKS)) -> dict[str, dict[str, float]]:
+def run_sentences(
+    seed: int, names: Iterable[str] = ("bag of 1- to 3-grams", *SENTENCE_NETWORKS)
+) -> dict[str, dict[str, float]]:
     """Each reader of a review; ``accuracy`` on fresh reviews with gaps 0–8, ``far`` with gap 32."""
     data = sentence_data()
     V = len(data["vocab"])
@@ -215,7 +250,9 @@ def run_sentences(seed: int, names: Iterable[str] = ("bag of 1- to 3-grams", *SE
         }
     for name in (n for n in names if n in SENTENCE_NETWORKS):
         make = SENTENCE_NETWORKS[name]
-        model, seconds = train(lambda make=make: make(V), data["train"], data["train_labels"], SENTENCE_RECIPE, seed)
+        model, seconds = train(
+            lambda make=make: make(V), data["train"], data["train_labels"], SENTENCE_RECIPE, seed
+        )
         out[name] = {
             "accuracy": accuracy(model, data["test"], data["test_labels"]),
             "far": accuracy(model, data["far"], data["far_labels"]),
@@ -228,18 +265,26 @@ def run_sentences(seed: int, names: Iterable[str] = ("bag of 1- to 3-grams", *SE
 def series_data() -> dict[str, torch.Tensor]:
     """Windows of a noisy sine; the test windows are the last ones, the future."""
     d = SERIES_DATA
-    series = noisy_sine(d["length"], period=d["period"], sigma=d["sigma"], seed=SEEDS_OF_DATA["series"])
+    series = noisy_sine(
+        d["length"], period=d["period"], sigma=d["sigma"], seed=SEEDS_OF_DATA["series"]
+    )
     X, y = windows(series, p=d["window"])
     n = d["train"]
     return {"train": X[:n], "train_targets": y[:n], "test": X[n:], "test_targets": y[n:]}
 
 
-def run_series(seed: int, names: Iterable[str] = ("last value", "linear AR(20)", *SERIES_NETWORKS)) -> dict[str, dict[str, float]]:
+def run_series(
+    seed: int, names: Iterable[str] = ("last value", "linear AR(20)", *SERIES_NETWORKS)
+) -> dict[str, dict[str, float]]:
     """Each forecaster's mean squared error on the test windows."""
     data = series_data()
     out = {}
     if "last value" in names:
-        out["last value"] = {"mse": mse(last_value(data["test"]), data["test_targets"]), "seconds": 0.0, "parameters": 0}
+        out["last value"] = {
+            "mse": mse(last_value(data["test"]), data["test_targets"]),
+            "seconds": 0.0,
+            "parameters": 0,
+        }
     if "linear AR(20)" in names:
         start = time.perf_counter()
         ar = LinearAR().fit(data["train"], data["train_targets"])
@@ -301,12 +346,14 @@ def summarise(results: dict) -> dict:
                     continue
                 values = [by_seed[seed][network][measure] for seed in seeds]
                 lowest, highest = min(values), max(values)
-                summary.setdefault(task, {}).setdefault(network, {})[measure] = rounded({
-                    "median": float(statistics.median(values)),
-                    "lowest": float(lowest),
-                    "highest": float(highest),
-                    "spread": float(highest - lowest),
-                })
+                summary.setdefault(task, {}).setdefault(network, {})[measure] = rounded(
+                    {
+                        "median": float(statistics.median(values)),
+                        "lowest": float(lowest),
+                        "highest": float(highest),
+                        "spread": float(highest - lowest),
+                    }
+                )
     return summary
 
 
@@ -321,7 +368,12 @@ def main(argv: list[str] | None = None) -> dict:
                 shown = ", ".join(f"{k} {v:.4g}" for k, v in numbers.items())
                 print(f"{task:9s} seed {seed}  {name:24s} {shown}")
     results = rounded(results)
-    report = {"config": config(), "machine": machine(), "results": results, "summary": summarise(results)}
+    report = {
+        "config": config(),
+        "machine": machine(),
+        "results": results,
+        "summary": summarise(results),
+    }
     if not args.quick:
         write_results(RESULTS, report)
     return report

@@ -22,9 +22,9 @@ from torch.nn import functional as F
 
 from benchmarks import write_results
 from benchmarks._machine import describe
-from eyememory.nn.conv import conv2d, conv2d_sliding
 from eyememory.data.digits import load_digits
 from eyememory.models.eye import Eye
+from eyememory.nn.conv import conv2d, conv2d_sliding
 from eyememory.training import accuracy, fit
 
 RESULTS = Path(__file__).resolve().parent / "results" / "conv.json"

@@ -22,7 +22,14 @@ from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory.nn.recurrence import project_input, rnn_step
 
-CONFIG = {"batch": 64, "length": 50, "input_size": 16, "hidden_size": 64, "dtype": "float32", "device": "cpu"}
+CONFIG = {
+    "batch": 64,
+    "length": 50,
+    "input_size": 16,
+    "hidden_size": 64,
+    "dtype": "float32",
+    "device": "cpu",
+}
 RESULTS = Path(__file__).resolve().parent / "results" / "rnn.json"
 
 
@@ -34,7 +41,9 @@ class StepwiseRNN(eyememory.RNN):
         w_hh_t = weights["weight_hh"].t()
         outputs = []
         for x_t in x.unbind(0):  # each (N, I); forward direction only, as benchmarked
-            seen_t = project_input(x_t, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"])  # (N, H)
+            seen_t = project_input(
+                x_t, weights["weight_ih"], weights["bias_ih"], weights["bias_hh"]
+            )  # (N, H)
             h = rnn_step(seen_t, h, w_hh_t, self.nonlinearity)
             outputs.append(h)
         return torch.stack(outputs), (h,)  # (L, N, H), ((N, H),)
@@ -94,11 +103,18 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     calls = 20 if args.quick else 200
     results = {name: measure(name, calls, args.threads) for name in PAIRS}
-    report = {"config": {**CONFIG, "threads": args.threads}, "machine": describe(), "results": {
-        name: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for name, r in results.items()
-    }}
+    report = {
+        "config": {**CONFIG, "threads": args.threads},
+        "machine": describe(),
+        "results": {
+            name: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}
+            for name, r in results.items()
+        },
+    }
     for name, r in results.items():
-        print(f"{name:30s} forward {r['forward_ratio']:.2f}x   forward+backward {r['forward_backward_ratio']:.2f}x   (ours / torch; {r['ms']})")
+        print(
+            f"{name:30s} forward {r['forward_ratio']:.2f}x   forward+backward {r['forward_backward_ratio']:.2f}x   (ours / torch; {r['ms']})"
+        )
     if not args.quick:
         write_results(RESULTS, report)
     return report

@@ -93,7 +93,9 @@ def measure(project: Path, arguments: list[str], edits: int) -> dict:
     command = [sys.executable, "-m", "mkdocs", *arguments, "--dev-addr", f"127.0.0.1:{port}"]
     log = project.parent / f"{project.name}.log"
     with log.open("w") as output:
-        server = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command, cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         first = wait_for(url, "</html>", FIRST_BUILD_TIMEOUT, server, log)
         seconds = []
@@ -120,7 +122,9 @@ def measure(project: Path, arguments: list[str], edits: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edits", type=int, default=3, help="edits per command; the median is reported")
+    parser.add_argument(
+        "--edits", type=int, default=3, help="edits per command; the median is reported"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--only", choices=list(COMMANDS), help="measure one command only")
     args = parser.parse_args()
@@ -134,10 +138,20 @@ def main() -> None:
             if args.only and name != args.only:
                 continue
             results[name] = measure(project, arguments, args.edits)
-            print(f"{name}: {results[name]['median_edit_to_page_s']} s from save to page "
-                  f"(first build {results[name]['first_build_s']} s)", flush=True)
-    write_results(args.output, {"chapter": f"docs/{CHAPTER}", "edits": args.edits, "results": results,
-                                "machine": describe(torch_threads=False)})
+            print(
+                f"{name}: {results[name]['median_edit_to_page_s']} s from save to page "
+                f"(first build {results[name]['first_build_s']} s)",
+                flush=True,
+            )
+    write_results(
+        args.output,
+        {
+            "chapter": f"docs/{CHAPTER}",
+            "edits": args.edits,
+            "results": results,
+            "machine": describe(torch_threads=False),
+        },
+    )
 
 
 if __name__ == "__main__":

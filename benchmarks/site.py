@@ -44,12 +44,24 @@ CHAPTERS = ["", "introduction/", "eye/", "memory/", "choosing/", "performance/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # The features the site used while Material's script ran it (mkdocs.yml before the change).
 MATERIAL_FEATURES = [
-    "navigation.instant", "navigation.tracking", "navigation.footer", "navigation.top",
-    "navigation.indexes", "toc.follow", "search.suggest", "search.highlight", "content.tooltips",
+    "navigation.instant",
+    "navigation.tracking",
+    "navigation.footer",
+    "navigation.top",
+    "navigation.indexes",
+    "toc.follow",
+    "search.suggest",
+    "search.highlight",
+    "content.tooltips",
 ]
-SCRIPT_TAG = re.compile(r'<script src="(?P<root>[^"]*?)assets/javascripts/site\.js" defer></script>')
+SCRIPT_TAG = re.compile(
+    r'<script src="(?P<root>[^"]*?)assets/javascripts/site\.js" defer></script>'
+)
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-TABLE_WRAPPER = re.compile(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">(<table>.*?</table>)</div></div>', re.S)
+TABLE_WRAPPER = re.compile(
+    r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">(<table>.*?</table>)</div></div>',
+    re.S,
+)
 
 
 # The third arm: Material's best stock setting, without the two features that restyle the page.
@@ -82,7 +94,9 @@ def with_material_script(
         if "site.js" not in text:
             continue
         text = SCRIPT_TAG.sub(
-            lambda m: f'<script src="{m["root"]}assets/javascripts/{bundle}"></script>\n' + m[0], text, count=1
+            lambda m: f'<script src="{m["root"]}assets/javascripts/{bundle}"></script>\n' + m[0],
+            text,
+            count=1,
         )
         if palette:
             form = '<form class="md-header__option">'
@@ -103,12 +117,20 @@ def build(out: Path) -> float:
     """Build the site strictly into ``out``; return the seconds it took."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", str(out)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return time.perf_counter() - start
 
 
 def pages(site: Path) -> list[str]:
-    return sorted("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html"))
+    return sorted(
+        "" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"
+        for p in site.rglob("index.html")
+    )
 
 
 def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
@@ -128,7 +150,11 @@ def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
             by_type: dict[str, int] = {}
             for request in finished:
                 sizes = request.sizes()
-                by_type[request.resource_type] = by_type.get(request.resource_type, 0) + sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                by_type[request.resource_type] = (
+                    by_type.get(request.resource_type, 0)
+                    + sizes["responseBodySize"]
+                    + sizes["responseHeadersSize"]
+                )
             weights[path or "/"] = {"total": sum(by_type.values()), **dict(sorted(by_type.items()))}
             context.close()
     return weights
@@ -136,7 +162,11 @@ def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
 
 def search_index_bytes(site: Path) -> int:
     """The search index as the server sends it (gzipped), fetched on a reader's first search."""
-    return len(gzip.compress((site / "search" / "search_index.json").read_bytes(), compresslevel=9, mtime=0))
+    return len(
+        gzip.compress(
+            (site / "search" / "search_index.json").read_bytes(), compresslevel=9, mtime=0
+        )
+    )
 
 
 def lighthouse_command() -> list[str] | None:
@@ -153,17 +183,29 @@ def lighthouse(url: str, command: list[str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(
-            [*command, url, "--quiet", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
-             f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={report}"],
-            env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True,
+            [
+                *command,
+                url,
+                "--quiet",
+                f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={report}",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=True,
         )
         data = json.loads(report.read_text())
     scores = {name: data["categories"][name]["score"] for name in CATEGORIES}
     scores["total_blocking_time_ms"] = data["audits"]["total-blocking-time"]["numericValue"]
-    scores["largest_contentful_paint_ms"] = data["audits"]["largest-contentful-paint"]["numericValue"]
+    scores["largest_contentful_paint_ms"] = data["audits"]["largest-contentful-paint"][
+        "numericValue"
+    ]
     scores["failed_audits"] = sorted(
-        key for key, audit in data["audits"].items()
-        if audit.get("score") is not None and audit["score"] < 0.9
+        key
+        for key, audit in data["audits"].items()
+        if audit.get("score") is not None
+        and audit["score"] < 0.9
         and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
     )
     return scores
@@ -177,9 +219,13 @@ def median_run(runs: list[dict]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-lighthouse", action="store_true")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median run is kept")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Lighthouse runs per page; the median run is kept"
+    )
     parser.add_argument(
         "--stock-runs", type=int, help="runs per page with Material's best stock setting"
     )

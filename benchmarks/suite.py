@@ -30,8 +30,12 @@ def summary_counts(output: str) -> dict[str, int]:
     ``{"failed": 2, "passed": 348}``."""
     lines = [line for line in output.splitlines() if re.search(r"\bin [\d.]+s\b", line)]
     if not lines:
-        raise ValueError(f"output must end with pytest's summary line ('... passed in 12.3s'), got {output[-200:]!r}")
-    return {word: int(count) for count, word in re.findall(r"(\d+) (\w+)", lines[-1].split(" in ")[0])}
+        raise ValueError(
+            f"output must end with pytest's summary line ('... passed in 12.3s'), got {output[-200:]!r}"
+        )
+    return {
+        word: int(count) for count, word in re.findall(r"(\d+) (\w+)", lines[-1].split(" in ")[0])
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -52,7 +56,9 @@ def main(argv: list[str] | None = None) -> dict:
         "returncode": done.returncode,
         "machine": describe(torch_threads=False),
     }
-    print(f"whole suite: {seconds:.0f} s, {report['passed']} passed (exit status {done.returncode})")
+    print(
+        f"whole suite: {seconds:.0f} s, {report['passed']} passed (exit status {done.returncode})"
+    )
     write_results(args.out, report)
     return report
 

@@ -21,9 +21,9 @@ from torch import nn
 from benchmarks import write_results
 from benchmarks._machine import describe
 from eyememory.data.digits import load_digits
-from eyememory.models.eye import Eye
-from eyememory.export import MEMORY_RECIPE, memory_data, untrained_memory
 from eyememory.data.sentences import contrastive_pairs
+from eyememory.export import MEMORY_RECIPE, memory_data, untrained_memory
+from eyememory.models.eye import Eye
 from eyememory.training import accuracy, fit, seed_everything
 
 RESULTS = Path(__file__).resolve().parent / "results" / "training.json"
@@ -39,7 +39,9 @@ def summary(history, metric: str, target: float) -> dict:
     """When a run reached ``target`` on ``metric`` (seconds, epochs), where it ended, how long it took."""
     return {
         "seconds_to_target": history.seconds_to_reach(metric, target),
-        "epochs_to_target": next((e + 1 for e, v in enumerate(history.metrics[metric]) if v >= target), None),
+        "epochs_to_target": next(
+            (e + 1 for e, v in enumerate(history.metrics[metric]) if v >= target), None
+        ),
         "final_accuracy": round(history.last(metric), 4),
         "seconds_total": history.seconds,
     }
@@ -51,8 +53,18 @@ def eye_run(layers: str) -> dict:
     seed_everything(c["seed"])
     eye = Eye(layers=layers)
     score = {"test accuracy": lambda m: accuracy(m, digits.test_images, digits.test_labels)}
-    history = fit(eye, digits.train_images, digits.train_labels, epochs=c["epochs"], batch_size=c["batch_size"],
-                  lr=c["lr"], seed=c["seed"], metrics=score, device="cpu", progress=False)
+    history = fit(
+        eye,
+        digits.train_images,
+        digits.train_labels,
+        epochs=c["epochs"],
+        batch_size=c["batch_size"],
+        lr=c["lr"],
+        seed=c["seed"],
+        metrics=score,
+        device="cpu",
+        progress=False,
+    )
     return summary(history, "test accuracy", c["target"])
 
 
@@ -67,8 +79,19 @@ def memory_run(layers: str) -> dict:
     pairs, pair_labels = contrastive_pairs(c["pairs"], seed=c["pairs_seed"])
     pair_ids, _ = vocab.encode_batch(pairs)
     score = {"pair accuracy": lambda m: accuracy(m, pair_ids, pair_labels)}
-    history = fit(memory, ids, labels, epochs=c["epochs"], batch_size=r["batch_size"], lr=r["lr"],
-                  max_grad_norm=r["max_grad_norm"], seed=c["seed"], metrics=score, device="cpu", progress=False)
+    history = fit(
+        memory,
+        ids,
+        labels,
+        epochs=c["epochs"],
+        batch_size=r["batch_size"],
+        lr=r["lr"],
+        max_grad_norm=r["max_grad_norm"],
+        seed=c["seed"],
+        metrics=score,
+        device="cpu",
+        progress=False,
+    )
     return summary(history, "pair accuracy", c["target"])
 
 
@@ -85,11 +108,21 @@ def main() -> None:
                 r = run(layers)
                 if not store or r["seconds_total"] < store["seconds_total"]:
                     store.update(r)
-        ratio = ours["seconds_to_target"] / theirs["seconds_to_target"] if ours["seconds_to_target"] and theirs["seconds_to_target"] else None
-        results[name] = {"ours": ours, "torch": theirs, "time_to_target_ratio": round(ratio, 3) if ratio else None}
-        print(f"{name:7s} to {CONFIG[name.lower()]['target']}: ours {ours['seconds_to_target']:.2f} s "
-              f"({ours['epochs_to_target']} epochs), torch's layers {theirs['seconds_to_target']:.2f} s "
-              f"({theirs['epochs_to_target']} epochs), ratio {results[name]['time_to_target_ratio']}")
+        ratio = (
+            ours["seconds_to_target"] / theirs["seconds_to_target"]
+            if ours["seconds_to_target"] and theirs["seconds_to_target"]
+            else None
+        )
+        results[name] = {
+            "ours": ours,
+            "torch": theirs,
+            "time_to_target_ratio": round(ratio, 3) if ratio else None,
+        }
+        print(
+            f"{name:7s} to {CONFIG[name.lower()]['target']}: ours {ours['seconds_to_target']:.2f} s "
+            f"({ours['epochs_to_target']} epochs), torch's layers {theirs['seconds_to_target']:.2f} s "
+            f"({theirs['epochs_to_target']} epochs), ratio {results[name]['time_to_target_ratio']}"
+        )
     write_results(args.out, {"config": CONFIG, "machine": describe(), "results": results})
 
 

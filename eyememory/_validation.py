@@ -156,7 +156,12 @@ def ints(
     sequence counts as that int too, unless ``one_for_all`` is off: torch's ``nn.Conv2d``
     keeps ``kernel_size=[3]`` as a one-axis kernel and then fails, so the modules refuse it.
     """
-    if one_for_all and isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 1:
+    if (
+        one_for_all
+        and isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and len(value) == 1
+    ):
         value = value[0]
     values = (value,) * n if is_int(value) else value
     if (
@@ -260,7 +265,6 @@ def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> t
             name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}"
         )
     return tensor
-
 
 
 def check_like(

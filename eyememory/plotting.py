@@ -158,6 +158,7 @@ def dark_colour(colour: str | tuple) -> tuple[float, float, float, float]:
     if saturation < 0.15:
         background = colorsys.rgb_to_hls(*to_rgba(DARK_BACKGROUND)[:3])[1]
         lightness = background + (1 - lightness) * (1 - background)
+
     def shade(lightness: float) -> tuple[float, float, float]:
         return colorsys.hls_to_rgb(hue, lightness, saturation)
 
@@ -268,7 +269,9 @@ def save_figure(fig: plt.Figure, name: str) -> Path:
     if not isinstance(fig, matplotlib.figure.Figure):
         raise fail("fig", "a matplotlib Figure", shown(fig))
     if not isinstance(name, str) or not name or "/" in name or "\\" in name:
-        raise fail("name", "a file name without folders or extension, like 'eye-kernels'", shown(name))
+        raise fail(
+            "name", "a file name without folders or extension, like 'eye-kernels'", shown(name)
+        )
     light = figures_dir() / f"{name}.svg"
     light.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -38,7 +38,9 @@ from urllib.parse import urljoin, urlparse
 PLAIN_TOKEN = re.compile(r'<span class="[nwpo]">([^<]*)</span>')
 IMAGE = re.compile(r"<img\b([^>]*?)\s*/?>")
 ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
-SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"', re.S)
+SVG_SIZE = re.compile(
+    r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"', re.S
+)
 PX_PER_UNIT = {"pt": 4 / 3, "px": 1.0, None: 1.0, "": 1.0}
 
 
@@ -47,7 +49,9 @@ def unwrap_plain_tokens(html: str) -> str:
     return PLAIN_TOKEN.sub(r"\1", html)
 
 
-CODE_BLOCK = re.compile(r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code>(?P<first>(?:(?!</code>)[^\n])*)")
+CODE_BLOCK = re.compile(
+    r"<pre(?P<attrs>[^>]*)>(?P<lead>(?:<span></span>)?)<code>(?P<first>(?:(?!</code>)[^\n])*)"
+)
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -84,7 +88,8 @@ TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 def wrap_tables(html: str) -> str:
     """Put every plain ``<table>`` in Material's scrolling wrapper, as its script would."""
     return TABLE.sub(
-        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>', html
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>',
+        html,
     )
 
 

@@ -107,7 +107,9 @@ NAMED_ENTITY = re.compile(r"&(?!(?:#|amp;|lt;|gt;|quot;|apos;))\w+;")
 
 def mathml_width(mathml: str) -> float:
     """``estimate_width`` of a MathML string (HTML's named entities allowed)."""
-    return estimate_width(ElementTree.fromstring(NAMED_ENTITY.sub(lambda m: html.unescape(m[0]), mathml)))
+    return estimate_width(
+        ElementTree.fromstring(NAMED_ENTITY.sub(lambda m: html.unescape(m[0]), mathml))
+    )
 
 
 QQUAD = re.compile(r"\\qquad(?![a-zA-Z])")
@@ -117,7 +119,9 @@ def top_level_pieces(tex: str) -> list[str]:
     r"""Split a formula at the ``\qquad`` that separate whole equations (outside any braces
     or ``\left ... \right``), as in ``e_t = E[w_t], \qquad h_t = \tanh(...)``."""
     pieces, depth, start = [], 0, 0
-    for match in re.finditer(r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\qquad(?![a-zA-Z])|\\[{}]|[{}]", tex):
+    for match in re.finditer(
+        r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\qquad(?![a-zA-Z])|\\[{}]|[{}]", tex
+    ):
         token = match[0]
         if token in ("{", r"\left"):
             depth += 1
@@ -145,7 +149,9 @@ def display_math(tex: str) -> str:
     pieces = top_level_pieces(html.unescape(tex))
     if width > STACK_WIDTH and len(pieces) > 1:
         rows = [MATH_ELEMENT.match(to_mathml(piece, True)) for piece in pieces]
-        cells = "".join(f'<mtr><mtd><mrow displaystyle="true">{row[2]}</mrow></mtd></mtr>' for row in rows)
+        cells = "".join(
+            f'<mtr><mtd><mrow displaystyle="true">{row[2]}</mrow></mtd></mtr>' for row in rows
+        )
         mathml = f'{rows[0][1]}<mtable class="math-rows">{cells}</mtable></math>'
         width = mathml_width(mathml)
     return f'<div class="arithmatex" style="--math-width: {width * SAFETY:.1f}">{mathml}</div>'
@@ -156,7 +162,9 @@ def _convert_text(text: str, notebook: bool) -> str:
     text = INLINE.sub(lambda m: f'<span class="arithmatex">{to_mathml(m[1], False)}</span>', text)
     if notebook:
         text = NB_BLOCK.sub(lambda m: display_math(m[1]), text)
-        text = NB_INLINE.sub(lambda m: f'<span class="arithmatex">{to_mathml(m[1], False)}</span>', text)
+        text = NB_INLINE.sub(
+            lambda m: f'<span class="arithmatex">{to_mathml(m[1], False)}</span>', text
+        )
     return text
 
 
@@ -169,7 +177,9 @@ def convert_page(content: str, notebook: bool = False) -> str:
 # MkDocs loads hooks afresh for every rebuild under ``mkdocs serve``; the cache lives in a
 # module of its own so that it outlasts them. A page's HTML is the whole key: the result
 # depends on nothing else but this file and latex2mathml, which a rebuild does not reload.
-_STORE = sys.modules.setdefault("_eyememory_mathml_cache", types.ModuleType("_eyememory_mathml_cache"))
+_STORE = sys.modules.setdefault(
+    "_eyememory_mathml_cache", types.ModuleType("_eyememory_mathml_cache")
+)
 CACHE: dict[str, str] = _STORE.__dict__.setdefault("pages", {})
 CACHE_SIZE = 500
 

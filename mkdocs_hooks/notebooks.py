@@ -26,10 +26,14 @@ from pathlib import Path
 
 EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>')
 MATHJAX_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.S)
-CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https://cdn(?:(?!</script>).)*</script>', re.S)
+CDN_MODULE = re.compile(
+    r'<script type="module">(?:(?!</script>).)*?https://cdn(?:(?!</script>).)*</script>', re.S
+)
 
 
-SCROLLER = re.compile(r'<div class="(highlight-ipynb[^"]*|jp-RenderedText[^"]*)"(?![^>]*\stabindex=)')
+SCROLLER = re.compile(
+    r'<div class="(highlight-ipynb[^"]*|jp-RenderedText[^"]*)"(?![^>]*\stabindex=)'
+)
 
 
 def clean_notebook_html(output: str) -> str:
@@ -58,7 +62,9 @@ def fix_markdown_links(output: str, notebook_src_uri: str, use_directory_urls: b
     def replace(match: re.Match) -> str:
         target = posixpath.normpath(posixpath.join(here, match[1] + ".md"))
         url = page_url(target, use_directory_urls)
-        relative = posixpath.relpath(url or ".", own_dir or ".") + ("/" if url.endswith("/") or not url else "")
+        relative = posixpath.relpath(url or ".", own_dir or ".") + (
+            "/" if url.endswith("/") or not url else ""
+        )
         return f'href="{relative}{match[2] or ""}"'
 
     return MD_LINK.sub(replace, output)
@@ -71,7 +77,11 @@ def cached_by_content(convert, size: int = 32):
 
     @functools.wraps(convert)
     def cached(path, **options):
-        key = (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), repr(sorted(options.items())))
+        key = (
+            str(path),
+            hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+            repr(sorted(options.items())),
+        )
         if key not in results:
             if len(results) >= size:
                 results.pop(next(iter(results)))  # the oldest
@@ -93,6 +103,8 @@ def on_startup(command, dirty):  # noqa: ARG001 (MkDocs hook signature)
 
 def on_post_page(output, page, config):
     if page.file.src_uri.endswith(".ipynb"):
-        output = fix_markdown_links(output, page.file.src_uri, config.get("use_directory_urls", True))
+        output = fix_markdown_links(
+            output, page.file.src_uri, config.get("use_directory_urls", True)
+        )
         return clean_notebook_html(output)
     return output

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import functools
 import gzip
-import io
 import http.server
+import io
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -125,7 +125,9 @@ def axe_violations(page, context: dict | None = None, rules: list[str] | None = 
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = rules
-    results = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
+    results = page.evaluate(
+        "([context, options]) => axe.run(context || document, options)", [context, options]
+    )
     return [
         f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
         for v in results["violations"]
@@ -207,7 +209,9 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}  # a phone held upright, in CSS pixels
 
 
-def make_reader(browser, url: str, root: Path, color_scheme: str, viewport: dict = DESKTOP) -> Reader:
+def make_reader(
+    browser, url: str, root: Path, color_scheme: str, viewport: dict = DESKTOP
+) -> Reader:
     context = browser.new_context(color_scheme=color_scheme, viewport=viewport)
     context.add_init_script(path=str(axe_script()))
     page = context.new_page()
@@ -215,14 +219,23 @@ def make_reader(browser, url: str, root: Path, color_scheme: str, viewport: dict
     local = urlsplit(url).netloc
     page.on("console", lambda m: m.type == "error" and reader.visit.console_errors.append(m.text))
     page.on("pageerror", lambda e: reader.visit.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: reader.visit.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on(
+        "requestfailed", lambda r: reader.visit.failed_requests.append(f"{r.url} ({r.failure})")
+    )
     page.on(
         "request",
-        lambda r: urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
-        and urlsplit(r.url).netloc != local
-        and reader.visit.foreign_requests.append(r.url),
+        lambda r: (
+            urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r.url).netloc != local
+            and reader.visit.foreign_requests.append(r.url)
+        ),
     )
-    page.on("response", lambda r: r.status >= 400 and reader.visit.failed_requests.append(f"{r.url} (HTTP {r.status})"))
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400 and reader.visit.failed_requests.append(f"{r.url} (HTTP {r.status})")
+        ),
+    )
     return reader
 
 
@@ -231,7 +244,9 @@ def screenshot(page, name: str, element: str | None = None) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         target = page.locator(element).first if element else page
-        target.screenshot(path=f"{SCREENSHOTS}/{name}.png", **({} if element else {"full_page": True}))
+        target.screenshot(
+            path=f"{SCREENSHOTS}/{name}.png", **({} if element else {"full_page": True})
+        )
 
 
 # What a reader of a narrow or wide screen must never meet, in one pass over a page: the page

@@ -38,7 +38,9 @@ def _build(out: Path) -> BuiltSite:
         text=True,
         timeout=600,
     )
-    return BuiltSite(out, result.stdout + result.stderr, time.perf_counter() - start, result.returncode)
+    return BuiltSite(
+        out, result.stdout + result.stderr, time.perf_counter() - start, result.returncode
+    )
 
 
 @pytest.fixture
@@ -91,8 +93,6 @@ def light(site) -> Reader:
 @pytest.fixture(scope="module")
 def dark_reader(site) -> Reader:
     return make_reader(*site, color_scheme="dark")
-
-
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -55,7 +55,17 @@ DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 REFRESH_FIGURES = "EYEMEMORY_REFRESH_FIGURES"
 
 # Labels that mean "this is Python" to a reader, to Pygments, or to a Markdown renderer.
-PYTHON_LABELS = {"python", "py", "python3", "py3", "pycon", "ipython", "ipython3", "pyi", "python-console"}
+PYTHON_LABELS = {
+    "python",
+    "py",
+    "python3",
+    "py3",
+    "pycon",
+    "ipython",
+    "ipython3",
+    "pyi",
+    "python-console",
+}
 SNIPPET_LINE = re.compile(r'^\s*-{2,}8<-{2,}\s+"(?P<target>[^"]+)"\s*$', re.MULTILINE)
 # The one spelling of a hidden block that the pages use (Sybil accepts a few more).
 HIDDEN_HEADER = "invisible-code-block: python"
@@ -83,7 +93,10 @@ def _snippets_config() -> dict:
 
 def expand_snippets(source: str) -> str:
     """Expand ``--8<--`` lines exactly as the site does (missing files raise)."""
-    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": _snippets_config()})
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": _snippets_config()},
+    )
     return "\n".join(md.preprocessors["snippet"].run(source.splitlines())) + "\n"
 
 
@@ -233,7 +246,16 @@ def fences(path: Path) -> list[Fence]:
     found = []
     for region in _FENCE_LEXER(document):
         line = text.count("\n", 0, region.start) + 1
-        found.append(Fence(path, line, region.start, region.end, region.lexemes["info"].strip(), str(region.lexemes["source"])))
+        found.append(
+            Fence(
+                path,
+                line,
+                region.start,
+                region.end,
+                region.lexemes["info"].strip(),
+                str(region.lexemes["source"]),
+            )
+        )
     return found
 
 
@@ -268,8 +290,13 @@ def hidden_blocks(path: Path) -> list[HiddenBlock]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         found.append(
             HiddenBlock(
-                path, text.count("\n", 0, match.start()) + 1, line_start, match.end(),
-                header.strip(), source, bool(match["close"]),
+                path,
+                text.count("\n", 0, match.start()) + 1,
+                line_start,
+                match.end(),
+                header.strip(),
+                source,
+                bool(match["close"]),
             )
         )
     return found
@@ -278,7 +305,11 @@ def hidden_blocks(path: Path) -> list[HiddenBlock]:
 def collected_starts(path: Path) -> list[int]:
     """Offsets of the regions Sybil collects from a page (the runnable ones, skips excluded)."""
     document = DOCS_SYBIL.parse(path)
-    return [example.region.start for example in document.examples() if not isinstance(example.parsed, tuple)]
+    return [
+        example.region.start
+        for example in document.examples()
+        if not isinstance(example.parsed, tuple)
+    ]
 
 
 def markdown_pages() -> list[Path]:

@@ -264,7 +264,9 @@ def cell_case(cell: Callable, twin: Callable, gates: int) -> Case:
     }
     if gates != 4:  # hx=None means zeros, as for nn.RNNCell and nn.GRUCell
         args["hx"] = Arg(hx, "values")
-        return Case(cell, args, lambda hx, **a: twin(hx=torch.zeros(2, 4) if hx is None else hx, **a))
+        return Case(
+            cell, args, lambda hx, **a: twin(hx=torch.zeros(2, 4) if hx is None else hx, **a)
+        )
     return Case(
         lambda hx=None, **a: cell(hx=hx or (torch.zeros(2, 4), torch.zeros(2, 4)), **a),
         args,

@@ -56,7 +56,11 @@ def test_summary_counts_reads_pytests_last_line() -> None:
 def test_lighthouse_keeps_the_median_run() -> None:
     from benchmarks.site import median_run
 
-    runs = [{"performance": 0.7, "tbt": 1}, {"performance": 0.9, "tbt": 2}, {"performance": 0.8, "tbt": 3}]
+    runs = [
+        {"performance": 0.7, "tbt": 1},
+        {"performance": 0.9, "tbt": 2},
+        {"performance": 0.8, "tbt": 3},
+    ]
     assert median_run(runs) == {"performance": 0.8, "tbt": 3, "runs": 3}
     assert median_run(runs[:1])["performance"] == 0.7
 
@@ -76,10 +80,16 @@ def test_the_comparison_site_loads_material_script_as_material_does(tmp_path) ->
         '<script src="../assets/javascripts/site.js" defer></script>'
     )
     page = (with_material_script(site, tmp_path / "material") / "eye" / "index.html").read_text()
-    assert '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script>\n<script src="../assets/javascripts/site.js" defer>' in page
+    assert (
+        '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script>\n<script src="../assets/javascripts/site.js" defer>'
+        in page
+    )
     assert 'data-md-component="palette"' in page
     assert "<article><table><tr><td>1</td></tr></table></article>" in page  # Material wraps it
-    assert json.loads(page.split('type="application/json">')[1].split("</script>")[0])["features"] == MATERIAL_FEATURES
+    assert (
+        json.loads(page.split('type="application/json">')[1].split("</script>")[0])["features"]
+        == MATERIAL_FEATURES
+    )
 
 
 def test_the_stock_arm_keeps_instant_navigation_and_the_palette_off(tmp_path) -> None:

@@ -29,7 +29,13 @@ def site_pages() -> list[str]:
     pages = []
     for source in sorted([*DOCS.rglob("*.md"), *DOCS.glob("notebooks/*.ipynb")]):
         stem = source.relative_to(DOCS).with_suffix("").as_posix()
-        pages.append("" if stem == "index" else stem.removesuffix("index") if stem.endswith("/index") else stem + "/")
+        pages.append(
+            ""
+            if stem == "index"
+            else stem.removesuffix("index")
+            if stem.endswith("/index")
+            else stem + "/"
+        )
     return pages
 
 
@@ -61,7 +67,9 @@ def report(problems: dict) -> str:
 
 def test_every_built_page_is_checked(built_site: BuiltSite) -> None:
     built = sorted(
-        "" if p.parent == built_site.path else p.parent.relative_to(built_site.path).as_posix() + "/"
+        ""
+        if p.parent == built_site.path
+        else p.parent.relative_to(built_site.path).as_posix() + "/"
         for p in built_site.path.rglob("index.html")
     )
     assert built == sorted(PAGES)
@@ -84,7 +92,9 @@ def test_page_reads_cleanly(light: Reader, path: str) -> None:
         "failed requests": visit.failed_requests,
         "requests to other hosts": visit.foreign_requests,
         "images that did not load": page.evaluate(BROKEN_IMAGES),
-        "math not laid out": [f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0],
+        "math not laid out": [
+            f for f in formulas if "math" not in f["display"] or f["width"] <= 0 or f["height"] <= 0
+        ],
         "accessibility (axe)": axe_violations(page, None if path == "" else NOT_CODE),
         "code tokens below 4.5:1": page.evaluate(CODE_CONTRAST),
     }
@@ -100,7 +110,9 @@ def test_page_reads_cleanly_in_the_dark(dark_reader: Reader, path: str) -> None:
     screenshot(page, f"{shot_name(path)}-dark")
     problems = {
         "console errors": visit.console_errors,
-        "accessibility (axe)": axe_violations(page, None if path == "" else NOT_CODE, rules=["color-contrast", "link-in-text-block"]),
+        "accessibility (axe)": axe_violations(
+            page, None if path == "" else NOT_CODE, rules=["color-contrast", "link-in-text-block"]
+        ),
         "code tokens below 4.5:1": page.evaluate(CODE_CONTRAST),
     }
     assert not any(problems.values()), report(problems)

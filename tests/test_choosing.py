@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from eyememory.nn.conv import Conv1d, conv1d
 from eyememory.data.digits import shift
 from eyememory.models.eye1d import SeriesEye, WordEye
 from eyememory.models.rows import RowMemory, pixel_order, shuffle_pixels
 from eyememory.models.video import EyeMemory, moving_digits
+from eyememory.nn.conv import Conv1d, conv1d
 
 from .equality import assert_same_as
 
@@ -72,7 +72,9 @@ def test_conv1d_without_bias() -> None:
     padding=st.integers(0, 3),
     dilation=st.integers(1, 3),
 )
-def test_conv1d_equals_torch_on_random_shapes(N, C_in, C_out, L, k, stride, padding, dilation) -> None:
+def test_conv1d_equals_torch_on_random_shapes(
+    N, C_in, C_out, L, k, stride, padding, dilation
+) -> None:
     """Wherever torch computes a result we compute the same one; wherever it refuses, so do we."""
     x = torch.randn(N, C_in, L, dtype=DOUBLE)
     w = torch.randn(C_out, C_in, k, dtype=DOUBLE)
@@ -93,7 +95,9 @@ def test_conv1d_module_is_a_drop_in_for_torch(padding_mode, padding) -> None:
     theirs = nn.Conv1d(3, 5, 3, padding=padding, padding_mode=padding_mode, dtype=DOUBLE)
     torch.manual_seed(0)
     ours = Conv1d(3, 5, 3, padding=padding, padding_mode=padding_mode, dtype=DOUBLE)
-    for (name_a, a), (name_b, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
+    for (name_a, a), (name_b, b) in zip(
+        ours.named_parameters(), theirs.named_parameters(), strict=True
+    ):
         assert name_a == name_b and torch.equal(a, b)  # same names, same seed, same numbers
     x = torch.randn(2, 3, 9, dtype=DOUBLE, requires_grad=True)
     out_ours, out_theirs = ours(x), theirs(x)
@@ -114,25 +118,64 @@ def test_conv1d_module_loads_torch_state_and_repr_matches() -> None:
     x = torch.randn(3, 4, 15)
     torch.testing.assert_close(ours(x), theirs(x))
     assert ours.extra_repr() == theirs.extra_repr()
-    assert Conv1d(16, 8, 3, padding="same").extra_repr() == nn.Conv1d(16, 8, 3, padding="same").extra_repr()
+    assert (
+        Conv1d(16, 8, 3, padding="same").extra_repr()
+        == nn.Conv1d(16, 8, 3, padding="same").extra_repr()
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: conv1d(torch.randn(2, 3, 4, 5), torch.randn(4, 3, 3)), r"input must be 2-D or 3-D with shape \(N, C_in, L\) or \(C_in, L\), got 4-D"),
-        (lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3, 3)), r"weight must be 3-D with shape \(C_out, C_in / groups, k\), got 4-D"),
-        (lambda: conv1d(torch.randn(2, 4, 8), torch.randn(4, 3, 3)), r"input must have 3 channels .* got 4 channels"),
-        (lambda: conv1d(torch.randn(2, 3, 2), torch.randn(4, 3, 3)), r"kernel must fit in the padded input: kernel spans 3 steps .* got a padded input of 2 steps"),
-        (lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), padding="full"), r"padding must be an int, 'valid' or 'same', got 'full'"),
-        (lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), stride=0), r"stride must be a positive int, got 0"),
-        (lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), stride=(1, 2)), r"stride must be a positive int, got \(1, 2\)"),
-        (lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), padding=-1), r"padding must be a non-negative int, got -1"),
-        (lambda: conv1d([1.0, 2.0], torch.randn(4, 3, 3)), r"input must be a torch.Tensor, got list"),
-        (lambda: Conv1d(3, 4, 3, groups=2), r"groups=2 must divide in_channels and out_channels, got 3 and 4"),
-        (lambda: Conv1d(3, 4, 3, padding="same", stride=2), r"padding='same' needs stride 1, got stride=2"),
+        (
+            lambda: conv1d(torch.randn(2, 3, 4, 5), torch.randn(4, 3, 3)),
+            r"input must be 2-D or 3-D with shape \(N, C_in, L\) or \(C_in, L\), got 4-D",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3, 3)),
+            r"weight must be 3-D with shape \(C_out, C_in / groups, k\), got 4-D",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 4, 8), torch.randn(4, 3, 3)),
+            r"input must have 3 channels .* got 4 channels",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 2), torch.randn(4, 3, 3)),
+            r"kernel must fit in the padded input: kernel spans 3 steps .* got a padded input of 2 steps",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), padding="full"),
+            r"padding must be an int, 'valid' or 'same', got 'full'",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), stride=0),
+            r"stride must be a positive int, got 0",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), stride=(1, 2)),
+            r"stride must be a positive int, got \(1, 2\)",
+        ),
+        (
+            lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), padding=-1),
+            r"padding must be a non-negative int, got -1",
+        ),
+        (
+            lambda: conv1d([1.0, 2.0], torch.randn(4, 3, 3)),
+            r"input must be a torch.Tensor, got list",
+        ),
+        (
+            lambda: Conv1d(3, 4, 3, groups=2),
+            r"groups=2 must divide in_channels and out_channels, got 3 and 4",
+        ),
+        (
+            lambda: Conv1d(3, 4, 3, padding="same", stride=2),
+            r"padding='same' needs stride 1, got stride=2",
+        ),
         (lambda: Conv1d(3, 4, 0), r"kernel_size must be a positive int, got 0"),
-        (lambda: Conv1d(3, 4, 3, padding_mode="mirror"), r"padding_mode must be one of .*, got 'mirror'"),
+        (
+            lambda: Conv1d(3, 4, 3, padding_mode="mirror"),
+            r"padding_mode must be one of .*, got 'mirror'",
+        ),
         (lambda: Conv1d(0, 4, 3), r"in_channels must be a positive int, got 0"),
     ],
 )
@@ -145,7 +188,9 @@ def test_conv1d_bad_input(call, message: str) -> None:
 
 
 def test_word_eye_ignores_padding_and_sees_only_its_reach() -> None:
-    model = WordEye(vocab_size=20, embedding_dim=4, channels=6, kernel_size=3, dilations=(1, 2), seed=0)
+    model = WordEye(
+        vocab_size=20, embedding_dim=4, channels=6, kernel_size=3, dilations=(1, 2), seed=0
+    )
     assert model.reach == 7
     ids = torch.tensor([[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]])  # (1, 12)
     padded = torch.cat([ids, torch.zeros(1, 5, dtype=torch.long)], dim=1)  # (1, 17)
@@ -170,7 +215,10 @@ def test_word_eye_trains_and_its_gradients_reach_every_parameter() -> None:
 def test_word_eye_equals_the_same_model_on_torch_layers() -> None:
     """The Eye on a sentence, rebuilt with nn.Conv1d from the same weights, gives the same scores."""
     model = WordEye(vocab_size=15, embedding_dim=4, channels=6, dilations=(1, 2), seed=0)
-    twins = [nn.Conv1d(c.in_channels, c.out_channels, 3, padding="same", dilation=c.dilation) for c in model.convs]
+    twins = [
+        nn.Conv1d(c.in_channels, c.out_channels, 3, padding="same", dilation=c.dilation)
+        for c in model.convs
+    ]
     for twin, conv in zip(twins, model.convs, strict=True):
         twin.load_state_dict(conv.state_dict())
     ids = torch.tensor([[3, 4, 5, 6, 7, 8], [9, 10, 11, 0, 0, 0]])
@@ -193,15 +241,39 @@ def test_series_eye_shapes_and_gradients() -> None:
     ("call", "message"),
     [
         (lambda: WordEye(10, kernel_size=4), r"kernel_size must be an odd positive int, got 4"),
-        (lambda: WordEye(10, dilations=()), r"dilations must be a non-empty sequence of positive ints, got \(\)"),
+        (
+            lambda: WordEye(10, dilations=()),
+            r"dilations must be a non-empty sequence of positive ints, got \(\)",
+        ),
         (lambda: WordEye(0), r"vocab_size must be a positive int, got 0"),
-        (lambda: WordEye(10)(torch.tensor([1, 2])), r"ids must be 2-D with shape \(N, T\), got 1-D"),
-        (lambda: WordEye(10)(torch.tensor([[1, 12]])), r"ids must be in \[0, 10\), got values from 1 to 12"),
-        (lambda: WordEye(10)(torch.tensor([[0, 0]])), r"ids must be sentences of at least one real word each, got only padding in row 0"),
-        (lambda: WordEye(10)(torch.tensor([[1.0, 2.0]])), r"ids must be an integer tensor, got dtype torch.float32"),
-        (lambda: SeriesEye(window=4, kernel_size=5), r"kernel_size must be at most the window = 4, got 5"),
-        (lambda: SeriesEye(window=20)(torch.randn(3, 12)), r"windows must have steps per window \(dim 1\) = 20, got 12"),
-        (lambda: SeriesEye(window=20)(torch.randn(3)), r"windows must be 2-D or 3-D with shape \(N, T\) or \(N, T, 1\), got 1-D"),
+        (
+            lambda: WordEye(10)(torch.tensor([1, 2])),
+            r"ids must be 2-D with shape \(N, T\), got 1-D",
+        ),
+        (
+            lambda: WordEye(10)(torch.tensor([[1, 12]])),
+            r"ids must be in \[0, 10\), got values from 1 to 12",
+        ),
+        (
+            lambda: WordEye(10)(torch.tensor([[0, 0]])),
+            r"ids must be sentences of at least one real word each, got only padding in row 0",
+        ),
+        (
+            lambda: WordEye(10)(torch.tensor([[1.0, 2.0]])),
+            r"ids must be an integer tensor, got dtype torch.float32",
+        ),
+        (
+            lambda: SeriesEye(window=4, kernel_size=5),
+            r"kernel_size must be at most the window = 4, got 5",
+        ),
+        (
+            lambda: SeriesEye(window=20)(torch.randn(3, 12)),
+            r"windows must have steps per window \(dim 1\) = 20, got 12",
+        ),
+        (
+            lambda: SeriesEye(window=20)(torch.randn(3)),
+            r"windows must be 2-D or 3-D with shape \(N, T\) or \(N, T, 1\), got 1-D",
+        ),
     ],
 )
 def test_eye1d_bad_input(call, message: str) -> None:
@@ -231,7 +303,9 @@ def test_row_memory_gradients_reach_every_parameter() -> None:
 
 def test_shuffled_pixels_are_the_same_pixels_elsewhere() -> None:
     order = pixel_order(8, seed=0)
-    assert torch.equal(order, pixel_order(8, seed=0)) and not torch.equal(order, pixel_order(8, seed=1))
+    assert torch.equal(order, pixel_order(8, seed=0)) and not torch.equal(
+        order, pixel_order(8, seed=1)
+    )
     images = torch.rand(4, 1, 8, 8)
     shuffled = shuffle_pixels(images, order)
     assert torch.equal(shuffled.flatten(1).sort(dim=1).values, images.flatten(1).sort(dim=1).values)
@@ -241,13 +315,31 @@ def test_shuffled_pixels_are_the_same_pixels_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: RowMemory(width=8)(torch.rand(2, 1, 8, 6)), r"images must have pixels per row \(last dim\) = 8, got 6"),
-        (lambda: RowMemory(width=8)(torch.rand(2, 3, 8, 8)), r"images must have channels \(dim 1\) = 1, got 3"),
-        (lambda: RowMemory(width=8)(torch.rand(8, 8)), r"images must be 3-D or 4-D with shape \(N, 1, H, W\) or \(N, H, W\), got 2-D"),
+        (
+            lambda: RowMemory(width=8)(torch.rand(2, 1, 8, 6)),
+            r"images must have pixels per row \(last dim\) = 8, got 6",
+        ),
+        (
+            lambda: RowMemory(width=8)(torch.rand(2, 3, 8, 8)),
+            r"images must have channels \(dim 1\) = 1, got 3",
+        ),
+        (
+            lambda: RowMemory(width=8)(torch.rand(8, 8)),
+            r"images must be 3-D or 4-D with shape \(N, 1, H, W\) or \(N, H, W\), got 2-D",
+        ),
         (lambda: RowMemory(width=0), r"width must be a positive int, got 0"),
-        (lambda: RowMemory(cell="transformer"), r"cell must be one of 'rnn', 'lstm', 'gru', got 'transformer'"),
-        (lambda: shuffle_pixels(torch.rand(2, 8, 8), torch.arange(63)), r"order must have length H·W = 64, got 63"),
-        (lambda: shuffle_pixels(torch.rand(2, 2, 2), torch.tensor([0, 0, 1, 2])), r"order must be a permutation of 0 .. 3, got \[0, 0, 1, 2\]"),
+        (
+            lambda: RowMemory(cell="transformer"),
+            r"cell must be one of 'rnn', 'lstm', 'gru', got 'transformer'",
+        ),
+        (
+            lambda: shuffle_pixels(torch.rand(2, 8, 8), torch.arange(63)),
+            r"order must have length H·W = 64, got 63",
+        ),
+        (
+            lambda: shuffle_pixels(torch.rand(2, 2, 2), torch.tensor([0, 0, 1, 2])),
+            r"order must be a permutation of 0 .. 3, got \[0, 0, 1, 2\]",
+        ),
         (lambda: pixel_order(0), r"size must be a positive int, got 0"),
     ],
 )
@@ -263,20 +355,29 @@ def test_eye_memory_is_an_eye_per_frame_then_a_memory() -> None:
     model = EyeMemory(in_channels=1, frame_size=(8, 8), channels=3, hidden_size=5, seed=0)
     clips = torch.rand(2, 4, 1, 8, 8)
     features = model.frame_features(clips)  # (2, 4, 48)
-    one_frame = model.pool(torch.relu(model.conv(clips[1, 2]))).flatten()  # the Eye alone, on one frame
+    one_frame = model.pool(
+        torch.relu(model.conv(clips[1, 2]))
+    ).flatten()  # the Eye alone, on one frame
     torch.testing.assert_close(features[1, 2], one_frame)
     reverse = model(clips.flip(1))
     assert not torch.allclose(model(clips), reverse)  # the frames' order matters to the Memory
-    torch.testing.assert_close(model.frame_features(clips.flip(1)).mean(1), features.mean(1))  # not to an average
+    torch.testing.assert_close(
+        model.frame_features(clips.flip(1)).mean(1), features.mean(1)
+    )  # not to an average
 
 
 def test_eye_memory_equals_the_same_model_on_torch_layers_with_gradients() -> None:
     model = EyeMemory(in_channels=2, frame_size=(6, 4), channels=3, hidden_size=5, seed=0).double()
-    conv, rnn = nn.Conv2d(2, 3, 3, padding=1).double(), nn.RNN(3 * 3 * 2, 5, batch_first=True).double()
+    conv, rnn = (
+        nn.Conv2d(2, 3, 3, padding=1).double(),
+        nn.RNN(3 * 3 * 2, 5, batch_first=True).double(),
+    )
     conv.load_state_dict(model.conv.state_dict())
     rnn.load_state_dict(model.rnn.state_dict())
     clips = torch.randn(2, 4, 2, 6, 4, dtype=DOUBLE, requires_grad=True)  # (N, T, C, H, W)
-    frames = F.max_pool2d(torch.relu(conv(clips.reshape(8, 2, 6, 4))), 2).reshape(2, 4, -1)  # (N, T, F)
+    frames = F.max_pool2d(torch.relu(conv(clips.reshape(8, 2, 6, 4))), 2).reshape(
+        2, 4, -1
+    )  # (N, T, F)
     expected = model.head(rnn(frames)[0][:, -1])  # (N, classes)
     got = model(clips)
     torch.testing.assert_close(got, expected)
@@ -301,12 +402,27 @@ def test_moving_digits_reverse_is_the_other_direction() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: EyeMemory(frame_size=(7, 8)), r"frame_size must be two even ints >= 2, got \(7, 8\)"),
-        (lambda: EyeMemory()(torch.rand(2, 3, 8, 8)), r"clips must be 5-D with shape \(N, T, C, H, W\), got 4-D"),
-        (lambda: EyeMemory()(torch.rand(2, 3, 2, 8, 8)), r"clips must have channels \(dim 2\) = 1, got 2"),
+        (
+            lambda: EyeMemory(frame_size=(7, 8)),
+            r"frame_size must be two even ints >= 2, got \(7, 8\)",
+        ),
+        (
+            lambda: EyeMemory()(torch.rand(2, 3, 8, 8)),
+            r"clips must be 5-D with shape \(N, T, C, H, W\), got 4-D",
+        ),
+        (
+            lambda: EyeMemory()(torch.rand(2, 3, 2, 8, 8)),
+            r"clips must have channels \(dim 2\) = 1, got 2",
+        ),
         (lambda: EyeMemory()(torch.rand(2, 3, 1, 6, 6)), r"clips must be frames of 8×8, got 6×6"),
-        (lambda: moving_digits(torch.rand(2, 8, 8)), r"images must be 4-D with shape \(N, C, H, W\), got 3-D"),
-        (lambda: moving_digits(torch.rand(2, 1, 8, 8), frames=0), r"frames must be a positive int, got 0"),
+        (
+            lambda: moving_digits(torch.rand(2, 8, 8)),
+            r"images must be 4-D with shape \(N, C, H, W\), got 3-D",
+        ),
+        (
+            lambda: moving_digits(torch.rand(2, 1, 8, 8), frames=0),
+            r"frames must be a positive int, got 0",
+        ),
     ],
 )
 def test_video_bad_input(call, message: str) -> None:

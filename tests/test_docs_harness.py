@@ -58,7 +58,9 @@ def python_looking_problems(path: Path) -> list[str]:
         elif fence.label in PYTHON_LABELS and fence.info != "python":
             problems.append(f"{fence}: Sybil runs only fences labelled exactly ```python")
         elif fence.label != "python":
-            if snippet_targets(fence.source) and any(t.endswith(".py") for t in snippet_targets(fence.source)):
+            if snippet_targets(fence.source) and any(
+                t.endswith(".py") for t in snippet_targets(fence.source)
+            ):
                 problems.append(f"{fence}: includes Python source, so it must be a ```python block")
             elif PYTHON_LOOKING.search(fence.source):
                 problems.append(f"{fence}: looks like Python; label it ```python so that it runs")
@@ -88,7 +90,9 @@ def test_every_python_fence_is_collected(path: Path) -> None:
 def test_skips_state_a_reason(path: Path) -> None:
     for line, action, reason in skip_directives(path):
         if action in ("next", "start"):
-            assert reason, f"{path.name}:{line}: a skip needs a reason: <!-- skip: {action} \"why\" -->"
+            assert reason, (
+                f'{path.name}:{line}: a skip needs a reason: <!-- skip: {action} "why" -->'
+            )
 
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
@@ -121,7 +125,9 @@ def run_page(page: Path) -> dict:
 
 
 def test_a_failing_block_fails(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```python
         x = 1
         ```
@@ -129,50 +135,63 @@ def test_a_failing_block_fails(tmp_path: Path) -> None:
         ```python
         assert x == 2, "x is not 2"
         ```
-    """)
+    """,
+    )
     with pytest.raises(AssertionError, match="x is not 2"):
         run_page(page)
 
 
 def test_a_failing_doctest_block_fails(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```python
         >>> 1 + 1
         3
         ```
-    """)
+    """,
+    )
     with pytest.raises(Exception, match="Expected"):
         run_page(page)
 
 
 @pytest.mark.parametrize("label", ["py", "pycon", "python3", 'python title="demo.py"', ""])
 def test_an_uncollected_python_fence_is_reported(tmp_path: Path, label: str) -> None:
-    page = write_page(tmp_path, f"""
+    page = write_page(
+        tmp_path,
+        f"""
         ```{label}
         import torch
         ```
-    """)
+    """,
+    )
     assert len(python_looking_problems(page)) == 1
     assert collected_starts(page) == []
 
 
 def test_python_in_a_text_fence_is_reported(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```text
         >>> import torch
         ```
-    """)
+    """,
+    )
     assert len(python_looking_problems(page)) == 1
 
 
 def test_indented_fences_are_seen(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         !!! note
 
             ```py
             x = 1
             ```
-    """)
+    """,
+    )
     assert [f.label for f in fences(page)] == ["py"]
     assert len(python_looking_problems(page)) == 1
 
@@ -180,29 +199,37 @@ def test_indented_fences_are_seen(tmp_path: Path) -> None:
 def test_snippets_are_expanded_and_run(tmp_path: Path) -> None:
     expanded = expand_snippets('--8<-- "eyememory/models/article.py"\n')
     assert "class ArticleCNN" in expanded
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```python
         --8<-- "eyememory/missing_module.py"
         ```
-    """)
+    """,
+    )
     with pytest.raises(Exception, match="missing_module"):
         run_page(page)
 
 
 def test_a_skip_without_reason_is_refused(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         <!-- skip: next -->
         ```python
         raise RuntimeError
         ```
-    """)
+    """,
+    )
     assert skip_directives(page) == [(2, "next", "")]
 
 
 def test_a_failing_docstring_example_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(tmp_path))
     module = tmp_path / "broken_example.py"
-    module.write_text('def f():\n    """Double.\n\n    >>> 2 * 2\n    5\n    """\n', encoding="utf-8")
+    module.write_text(
+        'def f():\n    """Double.\n\n    >>> 2 * 2\n    5\n    """\n', encoding="utf-8"
+    )
     document = PACKAGE_SYBIL.parse(module)
     examples = list(document.examples())
     assert len(examples) == 1
@@ -211,7 +238,9 @@ def test_a_failing_docstring_example_fails(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_hidden_blocks_run_in_order_in_the_page_namespace(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```python
         x = 1
         ```
@@ -230,34 +259,44 @@ def test_hidden_blocks_run_in_order_in_the_page_namespace(tmp_path: Path) -> Non
         ```python
         y = x * 10
         ```
-    """)
+    """,
+    )
     assert len(collected_starts(page)) == 4
     assert python_looking_problems(page) == []
     assert run_page(page)["y"] == 30
 
 
 def test_a_failing_hidden_block_fails(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         <!-- invisible-code-block: python
         assert 1 + 1 == 3, "hidden check"
         -->
-    """)
+    """,
+    )
     with pytest.raises(AssertionError, match="hidden check"):
         run_page(page)
 
 
 def test_hidden_blocks_expand_snippets(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         <!-- invisible-code-block: python
         --8<-- "eyememory/models/article.py"
         -->
-    """)
+    """,
+    )
     run_page(page)  # a snippet line left as it is would fail: a minus applied to a string
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         <!-- invisible-code-block: python
         --8<-- "eyememory/missing_module.py"
         -->
-    """)
+    """,
+    )
     with pytest.raises(Exception, match="missing_module"):
         run_page(page)
 
@@ -289,7 +328,9 @@ def test_an_unclosed_hidden_block_is_reported(tmp_path: Path) -> None:
 
 
 def test_comments_that_are_not_code_are_left_alone(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         <!-- glossary -->
 
         <!-- skip: next "needs a GPU" -->
@@ -299,7 +340,8 @@ def test_comments_that_are_not_code_are_left_alone(tmp_path: Path) -> None:
         shown as an example of the syntax, inside a fence
         -->
         ```
-    """)
+    """,
+    )
     assert hidden_blocks(page) == []
 
 
@@ -309,7 +351,9 @@ def test_every_page_runs_on_one_thread_from_seed_zero(tmp_path: Path) -> None:
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
-        page = write_page(tmp_path, """
+        page = write_page(
+            tmp_path,
+            """
             ```python
             import os
             import torch
@@ -318,7 +362,8 @@ def test_every_page_runs_on_one_thread_from_seed_zero(tmp_path: Path) -> None:
             first = torch.rand(3)
             figures = os.environ["EYEMEMORY_FIGURES"]
             ```
-        """)
+        """,
+        )
         namespace = run_page(page)
         assert torch.get_num_threads() == 2, "the page did not give back the threads it found"
     finally:
@@ -330,7 +375,9 @@ def test_every_page_runs_on_one_thread_from_seed_zero(tmp_path: Path) -> None:
 
 
 def test_figures_saved_by_a_page_land_outside_the_repository(tmp_path: Path) -> None:
-    page = write_page(tmp_path, """
+    page = write_page(
+        tmp_path,
+        """
         ```python
         import matplotlib.pyplot as plt
         from eyememory.plotting import save_figure, style
@@ -340,7 +387,8 @@ def test_figures_saved_by_a_page_land_outside_the_repository(tmp_path: Path) -> 
             ax.plot([0, 1], [1, 0])
             written = save_figure(fig, "harness-test-figure")
         ```
-    """)
+    """,
+    )
     written = run_page(page)["written"]
     assert written.is_file()
     assert not written.resolve().is_relative_to(ROOT)

@@ -38,7 +38,9 @@ def font_sizes(path: Path) -> tuple[float, list[float]]:
     for element in root.iter():
         if element.tag in (f"{SVG}text", f"{SVG}tspan"):
             declarations = dict(
-                part.split(":", 1) for part in (element.get("style") or "").split(";") if ":" in part
+                part.split(":", 1)
+                for part in (element.get("style") or "").split(";")
+                if ":" in part
             )
             size = declarations.get("font-size", "").strip().removesuffix("px")
             if size:

@@ -393,7 +393,7 @@ def test_a_concept_shows_its_meaning_on_hover_and_leads_to_the_glossary(
 def test_a_concept_tooltip_fits_the_window(reader_at_width: Reader, width: int) -> None:
     tooltip, _ = hover_first_concept(reader_at_width, width)
     box = tooltip.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= width
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
 
 
 def test_concept_objects_compare_by_value() -> None:

@@ -94,7 +94,9 @@ def violations(own: str, names: list[tuple[int, str]]) -> list[str]:
         elif role(own) == role(target) == "models" and target != own:
             found.append(f"{own}:{line} imports {target}: models never import each other")
         elif role(target) not in allowed:
-            found.append(f"{own}:{line} imports {target}; {role(own)} may import only {sorted(allowed)}")
+            found.append(
+                f"{own}:{line} imports {target}; {role(own)} may import only {sorted(allowed)}"
+            )
     return found
 
 

@@ -26,7 +26,10 @@ def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
         for output in join_streams(cell.outputs):
             if output.output_type == "stream" and output.name == "stdout":
                 texts.append(output.text)
-            elif output.output_type in ("execute_result", "display_data") and "text/plain" in output.data:
+            elif (
+                output.output_type in ("execute_result", "display_data")
+                and "text/plain" in output.data
+            ):
                 texts.append(output.data["text/plain"])
         cells.append(texts)
     return cells
@@ -50,7 +53,9 @@ def test_notebook_runs_and_matches_its_outputs(path: Path) -> None:
 def test_notebook_is_committed_with_outputs(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     code_cells = [c for c in notebook.cells if c.cell_type == "code"]
-    assert any(c.outputs for c in code_cells), f"{path.name} has no outputs: the site would show none"
+    assert any(c.outputs for c in code_cells), (
+        f"{path.name} has no outputs: the site would show none"
+    )
     assert all(not any(o.output_type == "error" for o in c.outputs) for c in code_cells)
 
 

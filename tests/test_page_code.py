@@ -22,7 +22,9 @@ def visible_python_blocks(path: Path) -> list[list[str]]:
 
 def only_checks(block: list[str]) -> bool:
     """A block of asserts, comments and blank lines only."""
-    return any(ASSERT.match(line) for line in block) and all(CHECK_ONLY.match(line) for line in block)
+    return any(ASSERT.match(line) for line in block) and all(
+        CHECK_ONLY.match(line) for line in block
+    )
 
 
 def measure(path: Path) -> dict:

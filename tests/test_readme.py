@@ -22,19 +22,25 @@ def test_exactly_two_commands() -> None:
 def test_serve_command_installs_cpu_torch_and_serves() -> None:
     serve = COMMANDS[0]
     assert "<!-- serve-command -->\n```bash\n" + serve in README
-    assert "pip install torch==2.13.0 -e '.[docs]'" in serve and serve.endswith("mkdocs serve --dirty --no-strict")
+    assert "pip install torch==2.13.0 -e '.[docs]'" in serve and serve.endswith(
+        "mkdocs serve --dirty --no-strict"
+    )
 
 
 def test_test_command_installs_cpu_torch_and_runs_pytest() -> None:
     test = COMMANDS[1]
     assert "<!-- test-command -->\n```bash\n" + test in README
-    assert "pip install torch==2.13.0 -e '.[test]'" in test and test.endswith("python -m pytest -n 2")
+    assert "pip install torch==2.13.0 -e '.[test]'" in test and test.endswith(
+        "python -m pytest -n 2"
+    )
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     extract = re.search(r"test_command=\$\((awk .*?README\.md)\)", script)[1]
-    printed = subprocess.run(["bash", "-c", extract], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run(
+        ["bash", "-c", extract], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert printed.strip() == COMMANDS[1]
 
 
@@ -75,7 +81,9 @@ def test_workflows_are_valid_and_least_privilege() -> None:
         assert permission_problems(path.name, workflow) == []
         for line in path.read_text().splitlines():
             if "uses:" in line:
-                assert re.search(r"@[0-9a-f]{40}\b", line), f"{path.name}: pin actions to a commit: {line.strip()}"
+                assert re.search(r"@[0-9a-f]{40}\b", line), (
+                    f"{path.name}: pin actions to a commit: {line.strip()}"
+                )
     pages = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
     deploy = pages["jobs"]["deploy"]
     assert deploy["permissions"] == WRITES[("pages.yml", "deploy")]  # what deploying needs

@@ -29,12 +29,22 @@ RESULTS = ROOT / "benchmarks" / "results"
 def results(tmp_path: Path) -> Path:
     folder = tmp_path / "results"
     folder.mkdir()
-    (folder / "demo.json").write_text(json.dumps({
-        "machine": {"processor": "Intel Xeon", "cores": 4, "threads": 2, "torch": "2.13.0+cpu", "python": "3.12.1"},
-        "results": {"forward": {"ratio": 1.23456}, "index.md": {"bytes": 54917}},
-        "cases": [{"ratio": 2.5}, {"ratio": 0.75}],
-        "seconds": 161.3,
-    }))
+    (folder / "demo.json").write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "processor": "Intel Xeon",
+                    "cores": 4,
+                    "threads": 2,
+                    "torch": "2.13.0+cpu",
+                    "python": "3.12.1",
+                },
+                "results": {"forward": {"ratio": 1.23456}, "index.md": {"bytes": 54917}},
+                "cases": [{"ratio": 2.5}, {"ratio": 0.75}],
+                "seconds": 161.3,
+            }
+        )
+    )
     return folder
 
 
@@ -47,11 +57,16 @@ def results(tmp_path: Path) -> Path:
         ("{{ results:demo.results.index.md.bytes:, }}", "54,917"),
         ("{{ results:demo.cases.1.ratio }}", "0.75"),
         ("{{ results:demo.seconds:duration }}", "2 min 41 s"),
-        ("{{ machine:demo }}", "4 cores of an Intel Xeon, 2 torch threads, torch 2.13.0+cpu, Python 3.12.1"),
+        (
+            "{{ machine:demo }}",
+            "4 cores of an Intel Xeon, 2 torch threads, torch 2.13.0+cpu, Python 3.12.1",
+        ),
     ],
 )
 def test_placeholders_render(results: Path, placeholder: str, text: str) -> None:
-    assert fill_placeholders(f"Measured: {placeholder}.", "page.md", results) == f"Measured: {text}."
+    assert (
+        fill_placeholders(f"Measured: {placeholder}.", "page.md", results) == f"Measured: {text}."
+    )
 
 
 def test_durations_and_machines_read_well() -> None:
@@ -88,7 +103,9 @@ def test_a_placeholder_that_names_nothing_is_a_warning(
     assert missing in record.getMessage()
 
 
-def test_placeholders_inside_code_are_left_as_examples(results: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_placeholders_inside_code_are_left_as_examples(
+    results: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     page = "Write `{{ results:x.y }}` in prose.\n\n```markdown\n{{ results:demo.seconds }}\n```\n"
     with caplog.at_level(logging.WARNING, logger="mkdocs"):
         assert fill_placeholders(page, "page.md", results) == page
@@ -107,7 +124,9 @@ def test_hidden_blocks_leave_the_page_but_shown_examples_stay() -> None:
     assert kept.startswith("Before.") and kept.endswith("After.\n")
 
 
-def test_results_folder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, results: Path) -> None:
+def test_results_folder_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, results: Path
+) -> None:
     monkeypatch.delenv("EYEMEMORY_RESULTS", raising=False)
     assert results_dir() == RESULTS
     monkeypatch.setenv("EYEMEMORY_RESULTS", str(results))
@@ -127,7 +146,11 @@ def test_the_site_builds_for_another_machine(tmp_path: Path) -> None:
     """Another processor's numbers and name appear on the pages, and the build stays strict."""
     other = tmp_path / "results"
     shutil.copytree(RESULTS, other)
-    marks = {"processor": "Imaginary Zen 99 Processor", "build_seconds": 98.76, "suite_seconds": 3723}
+    marks = {
+        "processor": "Imaginary Zen 99 Processor",
+        "build_seconds": 98.76,
+        "suite_seconds": 3723,
+    }
 
     def machine(data: dict) -> None:
         data["machine"]["processor"] = marks["processor"]
@@ -141,7 +164,11 @@ def test_the_site_builds_for_another_machine(tmp_path: Path) -> None:
     start = time.perf_counter()
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     seconds = time.perf_counter() - start
     assert build.returncode == 0, build.stdout + build.stderr

@@ -14,7 +14,13 @@ import yaml
 
 import eyememory
 from mkdocs_hooks.glossary import read_glossary
-from mkdocs_hooks.lean_html import add_copy_buttons, png_size, svg_size, unwrap_plain_tokens, wrap_tables
+from mkdocs_hooks.lean_html import (
+    add_copy_buttons,
+    png_size,
+    svg_size,
+    unwrap_plain_tokens,
+    wrap_tables,
+)
 from tests.docs_harness import DOCS, ROOT, fences, markdown_pages
 
 from .conftest import BuiltSite
@@ -87,7 +93,11 @@ class _Resources(HTMLParser):
         a = dict(attrs)
         if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and a.get("src"):
             self.urls.append(a["src"])
-        if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "preload", "modulepreload", "icon", "prefetch"):
+        if (
+            tag == "link"
+            and a.get("href")
+            and a.get("rel") in ("stylesheet", "preload", "modulepreload", "icon", "prefetch")
+        ):
             self.urls.append(a["href"])
 
 
@@ -96,9 +106,16 @@ def test_no_page_loads_anything_from_another_host(built_site: BuiltSite) -> None
     for page in html_pages(built_site.path):
         parser = _Resources()
         parser.feed(page.read_text(encoding="utf-8"))
-        offenders += [f"{page.relative_to(built_site.path)}: {u}" for u in parser.urls if re.match(r"(https?:)?//", u)]
+        offenders += [
+            f"{page.relative_to(built_site.path)}: {u}"
+            for u in parser.urls
+            if re.match(r"(https?:)?//", u)
+        ]
     for sheet in built_site.path.rglob("*.css"):
-        offenders += [f"{sheet.name}: {u}" for u in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", sheet.read_text())]
+        offenders += [
+            f"{sheet.name}: {u}"
+            for u in re.findall(r"url\((['\"]?)(https?://[^)'\"]+)", sheet.read_text())
+        ]
     assert offenders == []
 
 
@@ -118,8 +135,12 @@ def test_math_is_native_mathml(built_site: BuiltSite) -> None:
 def test_the_two_lost_equations_are_on_the_site(built_site: BuiltSite) -> None:
     eye = (built_site.path / "eye" / "index.html").read_text()
     memory = (built_site.path / "memory" / "index.html").read_text()
-    assert re.search(r'<math[^>]*display="block".*?&#x02211;.*?</math>', eye, re.S), "the convolution sum"
-    assert re.search(r'<math[^>]*display="block".*?<mi>tanh</mi>.*?</math>', memory, re.S), "the recurrence"
+    assert re.search(r'<math[^>]*display="block".*?&#x02211;.*?</math>', eye, re.S), (
+        "the convolution sum"
+    )
+    assert re.search(r'<math[^>]*display="block".*?<mi>tanh</mi>.*?</math>', memory, re.S), (
+        "the recurrence"
+    )
 
 
 # --- Glossary --------------------------------------------------------------------------
@@ -175,43 +196,67 @@ def page_weight(site: Path, page: Path) -> dict[str, int]:
 
     def size(path: Path) -> int:
         data = path.read_bytes()
-        return len(gzip.compress(data, 9)) if path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml") else len(data)
+        return (
+            len(gzip.compress(data, 9))
+            if path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml")
+            else len(data)
+        )
 
     parser = _Resources()
     html = page.read_text(encoding="utf-8")
     parser.feed(html)
     weight = {"html": size(page), "search index": size(site / "search" / "search_index.json")}
-    for url in set(parser.urls) - {u for u in parser.urls if u.startswith("data:")}:  # inline: in the HTML
+    for url in set(parser.urls) - {
+        u for u in parser.urls if u.startswith("data:")
+    }:  # inline: in the HTML
         target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
         kind = {".js": "scripts", ".css": "styles"}.get(target.suffix, "images and icons")
         weight[kind] = weight.get(kind, 0) + size(target)
     for kind in re.findall(r'data-explorer="(\w+)"', html):
-        weight["explorer model"] = weight.get("explorer model", 0) + size(site / "assets" / "explorer" / f"{kind}-model.json")
+        weight["explorer model"] = weight.get("explorer model", 0) + size(
+            site / "assets" / "explorer" / f"{kind}-model.json"
+        )
     return weight
 
 
 def test_every_page_is_within_its_weight_budget(built_site: BuiltSite) -> None:
-    weights = {p.relative_to(built_site.path).as_posix(): page_weight(built_site.path, p) for p in html_pages(built_site.path)}
-    heavy = {page: sum(w.values()) // 1024 for page, w in weights.items() if sum(w.values()) > PAGE_BUDGET_KIB * 1024}
+    weights = {
+        p.relative_to(built_site.path).as_posix(): page_weight(built_site.path, p)
+        for p in html_pages(built_site.path)
+    }
+    heavy = {
+        page: sum(w.values()) // 1024
+        for page, w in weights.items()
+        if sum(w.values()) > PAGE_BUDGET_KIB * 1024
+    }
     assert heavy == {}, f"over {PAGE_BUDGET_KIB} KiB: {heavy}"
     heaviest = max(weights, key=lambda p: sum(weights[p].values()))
-    assert sum(weights["index.html"].values()) < sum(weights[heaviest].values())  # the measure sees differences
+    assert sum(weights["index.html"].values()) < sum(
+        weights[heaviest].values()
+    )  # the measure sees differences
 
 
 def test_code_blocks_keep_colours_but_not_needless_spans() -> None:
     html = '<code><span class="k">for</span><span class="w"> </span><span class="n">x</span><span class="p">(</span><span class="mi">1</span></code>'
-    assert unwrap_plain_tokens(html) == '<code><span class="k">for</span> x(<span class="mi">1</span></code>'
+    assert (
+        unwrap_plain_tokens(html)
+        == '<code><span class="k">for</span> x(<span class="mi">1</span></code>'
+    )
 
 
 def test_every_code_block_gets_a_named_copy_button() -> None:
-    html = add_copy_buttons('<pre><span></span><code>a = 1</code></pre><pre class="x"><code>b</code></pre>')
+    html = add_copy_buttons(
+        '<pre><span></span><code>a = 1</code></pre><pre class="x"><code>b</code></pre>'
+    )
     assert html.count('class="md-code__button"') == 2
     assert 'aria-label="Code block 2 tools"' in html
     assert 'data-clipboard-target="#__copy_2"' in html and '<code id="__copy_2">b</code>' in html
 
 
 def test_plain_tables_get_material_scrolling_wrapper() -> None:
-    html = wrap_tables('<p>x</p><table>\n<tr><td>1</td></tr>\n</table><table class="dataframe"></table>')
+    html = wrap_tables(
+        '<p>x</p><table>\n<tr><td>1</td></tr>\n</table><table class="dataframe"></table>'
+    )
     assert html == (
         '<p>x</p><div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
         '<tr><td>1</td></tr>\n</table></div></div><table class="dataframe"></table>'
@@ -219,8 +264,15 @@ def test_plain_tables_get_material_scrolling_wrapper() -> None:
 
 
 def test_image_sizes_are_read_from_the_files() -> None:
-    assert svg_size('<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="278pt" viewBox="0 0 460.8 278">') == (614, 371)
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big")
+    assert svg_size(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="278pt" viewBox="0 0 460.8 278">'
+    ) == (614, 371)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + b"\x00\x00\x00\rIHDR"
+        + (640).to_bytes(4, "big")
+        + (480).to_bytes(4, "big")
+    )
     assert png_size(png) == (640, 480)
     assert png_size(b"GIF89a" + bytes(30)) is None
 
@@ -236,7 +288,11 @@ def test_pages_stay_light_for_the_browser(built_site: BuiltSite) -> None:
     for page in html_pages(built_site.path):
         html = page.read_text(encoding="utf-8")
         name = page.relative_to(built_site.path).as_posix()
-        unsized += [f"{name}: {tag[:80]}" for tag in re.findall(r"<img\b[^>]*>", html) if " width=" not in tag or " height=" not in tag]
+        unsized += [
+            f"{name}: {tag[:80]}"
+            for tag in re.findall(r"<img\b[^>]*>", html)
+            if " width=" not in tag or " height=" not in tag
+        ]
         elements = len(re.findall(r"<[a-z][a-z0-9]*[\s>/]", html))
         if not name.startswith("api/") and elements > ELEMENT_BUDGET:
             crowded[name] = elements

@@ -31,7 +31,9 @@ def new_tab(site, **options) -> Iterator[tuple[object, str]]:
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        page.on(
+            "console", lambda message: message.type == "error" and page.errors.append(message.text)
+        )
         yield page, url
     finally:
         context.close()
@@ -165,11 +167,17 @@ def restyles(page, address: str) -> tuple[int, int]:
     while not done:
         page.wait_for_timeout(50)
     elements = page.evaluate("document.querySelectorAll('*').length")
-    threads = {(e["pid"], e["tid"]) for e in events if e.get("name") == "thread_name" and e["args"]["name"] == "CrRendererMain"}
+    threads = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("name") == "thread_name" and e["args"]["name"] == "CrRendererMain"
+    }
     restyled = sum(
         e["args"].get("elementCount", 0)
         for e in events
-        if e.get("name") == "UpdateLayoutTree" and e.get("ph") == "X" and (e["pid"], e["tid"]) in threads
+        if e.get("name") == "UpdateLayoutTree"
+        and e.get("ph") == "X"
+        and (e["pid"], e["tid"]) in threads
     )
     return restyled, elements
 
@@ -189,19 +197,31 @@ def test_a_section_chosen_in_the_phone_menu_closes_the_menu(phone) -> None:
     page.goto(url + "eye/", wait_until="load")
     page.locator("header label[for=__drawer]").tap()
     page.locator(".md-nav--primary label.md-nav__link[for=__toc]").tap()
-    link = page.locator(".md-nav--primary .md-nav--secondary a[href='#4-equivariant-not-invariant']")
+    link = page.locator(
+        ".md-nav--primary .md-nav--secondary a[href='#4-equivariant-not-invariant']"
+    )
     link.wait_for(state="visible", timeout=5_000)
     link.tap()
     page.wait_for_function("!document.getElementById('__drawer').checked")
-    page.wait_for_function("document.getElementById('4-equivariant-not-invariant').getBoundingClientRect().top < 200")
+    page.wait_for_function(
+        "document.getElementById('4-equivariant-not-invariant').getBoundingClientRect().top < 200"
+    )
 
 
 # --- When something goes wrong, the reader sees what -------------------------------------
 
 # What a browser may hold under the stored scheme's key: garbage, other types, bad indices.
 BAD_STORED_SCHEMES = [
-    "{not json", '"slate"', "42", "null", "[]", '{"index": "1"}', '{"index": 7, "color": {}}',
-    '{"index": -1}', '{"index": 0.5}', '{"color": "slate"}',
+    "{not json",
+    '"slate"',
+    "42",
+    "null",
+    "[]",
+    '{"index": "1"}',
+    '{"index": 7, "color": {}}',
+    '{"index": -1}',
+    '{"index": 0.5}',
+    '{"color": "slate"}',
 ]
 STORE_ONCE = """([key, value]) => {
   if (sessionStorage.getItem("stored")) return;  // once: not again on the next page
