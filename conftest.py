@@ -1,4 +1,7 @@
-"""Collect the site's code blocks and the package's docstring examples as tests (see tests/docs_harness.py)."""
+"""Collect the site's code blocks and the package's docstring examples as tests.
+
+See tests/docs_harness.py.
+"""
 
 import os
 

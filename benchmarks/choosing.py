@@ -109,7 +109,9 @@ def jsonable(value):
 
 
 def config() -> dict:
-    """Everything that decides the results, as JSON: a results file is current when its config equals this.
+    """Everything that decides the results, as JSON.
+
+    A results file is current when its config equals this.
 
     The networks are recorded by their ``repr`` (every layer and its sizes), built without
     touching the global random generator.
@@ -206,7 +208,10 @@ def run_digits(
 
 
 def sentence_data() -> dict:
-    """Reviews whose verdict is decided by the clause after *but*, with 0 to 8 neutral words after each clause."""
+    """Reviews whose verdict is decided by the clause after *but*.
+
+    Each clause is followed by 0 to 8 neutral words.
+    """
     d, seeds = SENTENCE_DATA, SEEDS_OF_DATA
     train_sentences, train_labels, _ = distant_reviews(
         d["train"], gaps=d["train_gaps"], seed=seeds["sentences_train"]

@@ -91,7 +91,9 @@ def compare(
             theirs_s.append(seconds_per_call(theirs, calls))
     return {
         "ratio": round(min(ours_s) / min(theirs_s), 3),
-        "median_ratio": round(statistics.median(a / b for a, b in zip(ours_s, theirs_s)), 3),
+        "median_ratio": round(
+            statistics.median(a / b for a, b in zip(ours_s, theirs_s, strict=True)), 3
+        ),
         "ours_ms": round(1e3 * min(ours_s), 4),
         "torch_ms": round(1e3 * min(theirs_s), 4),
     }
@@ -214,7 +216,8 @@ def main() -> None:
     args = parser.parse_args()
     report = run({**CONFIG, "threads": args.threads})
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {report['machine']['processor']}"
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"{report['machine']['processor']}"
     )
     print(
         f"{'case':14s} {'forward':>9s} {'fwd+bwd':>9s}   (ours / F.conv2d; goal <= 1.3 and <= 2.0)"
@@ -223,16 +226,20 @@ def main() -> None:
         r = report["results"][name]
         print(f"{name:14s} {r['forward']['ratio']:8.2f}x {r['forward_backward']['ratio']:8.2f}x")
     print(
-        f"{'sliding loop':14s} {report['results']['sliding']['ratio']:8.0f}x  (forward, {CONFIG['sliding_case']})"
+        f"{'sliding loop':14s} {report['results']['sliding']['ratio']:8.0f}x  "
+        f"(forward, {CONFIG['sliding_case']})"
     )
     print(
-        f"{'Eye step':14s} {report['results']['eye_step']['ratio']:8.2f}x  (forward, backward and Adam; torch layers = 1)"
+        f"{'Eye step':14s} {report['results']['eye_step']['ratio']:8.2f}x  "
+        "(forward, backward and Adam; torch layers = 1)"
     )
     training = report["results"]["eye_training"]
+    ours, theirs = training["eyememory"], training["torch"]
     print(
-        f"Eye training, {CONFIG['eye_training']['epochs']} epochs on {CONFIG['eye_training']['threads']} thread(s): "
-        f"{training['eyememory']['seconds']:.2f} s (accuracy {training['eyememory']['accuracy']:.4f}), "
-        f"torch layers {training['torch']['seconds']:.2f} s (accuracy {training['torch']['accuracy']:.4f})"
+        f"Eye training, {CONFIG['eye_training']['epochs']} epochs on "
+        f"{CONFIG['eye_training']['threads']} thread(s): "
+        f"{ours['seconds']:.2f} s (accuracy {ours['accuracy']:.4f}), "
+        f"torch layers {theirs['seconds']:.2f} s (accuracy {theirs['accuracy']:.4f})"
     )
     write_results(args.out, report)
 

@@ -34,7 +34,10 @@ RESULTS = Path(__file__).resolve().parent / "results" / "rnn.json"
 
 
 class StepwiseRNN(eyememory.RNN):
-    """The same layer without the one trick: it computes the input part inside the loop, step by step."""
+    """The same layer without the one trick.
+
+    It computes the input part inside the loop, step by step.
+    """
 
     def _scan(self, x, state, weights, reverse):
         (h,) = state  # (N, H)
@@ -82,7 +85,7 @@ def measure(name: str, calls: int, threads: int) -> dict:
     for fn, key in ((forward, "forward"), (forward_backward, "forward_backward")):
         for layer in (mine, theirs, mine, theirs):  # warm up
             fn(layer)
-        for who, layer in (("ours", mine), ("torch", theirs)):
+        for who, _layer in (("ours", mine), ("torch", theirs)):
             best[f"{key}_{who}"] = float("inf")
         for _ in range(calls):
             for who, layer in (("ours", mine), ("torch", theirs)):
@@ -113,7 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
     }
     for name, r in results.items():
         print(
-            f"{name:30s} forward {r['forward_ratio']:.2f}x   forward+backward {r['forward_backward_ratio']:.2f}x   (ours / torch; {r['ms']})"
+            f"{name:30s} forward {r['forward_ratio']:.2f}x   "
+            f"forward+backward {r['forward_backward_ratio']:.2f}x   (ours / torch; {r['ms']})"
         )
     if not args.quick:
         write_results(RESULTS, report)

@@ -84,7 +84,10 @@ def wait_for(url: str, text: str, timeout: float, server: subprocess.Popen, log:
 
 
 def measure(project: Path, arguments: list[str], edits: int) -> dict:
-    """Start ``mkdocs serve`` with ``arguments`` in ``project``; time the first build and each edit."""
+    """Start ``mkdocs serve`` with ``arguments`` in ``project``.
+
+    Times the first build and each edit.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}/{Path(CHAPTER).stem}/"
     chapter = project / "docs" / CHAPTER

@@ -59,7 +59,8 @@ SCRIPT_TAG = re.compile(
 )
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 TABLE_WRAPPER = re.compile(
-    r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">(<table>.*?</table>)</div></div>',
+    r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+    r"(<table>.*?</table>)</div></div>",
     re.S,
 )
 
@@ -144,7 +145,7 @@ def page_weights(site: Path, url: str) -> dict[str, dict[str, int]]:
             context = browser.new_context()
             page = context.new_page()
             finished = []
-            page.on("requestfinished", lambda request: finished.append(request))
+            page.on("requestfinished", lambda request, finished=finished: finished.append(request))
             page.goto(url + path, wait_until="load")
             page.wait_for_timeout(800)  # anything a script fetches once the page has loaded
             by_type: dict[str, int] = {}
@@ -252,7 +253,7 @@ def main() -> None:
             weights = page_weights(site, url)
             for path, weight in weights.items():
                 print(f"{weight['total'] / 1024:7.1f} KiB  {path}")
-            bases = dict(zip(ARMS, (url, material_url, stock_url)))
+            bases = dict(zip(ARMS, (url, material_url, stock_url), strict=True))
             # Alternate the versions page by page, so that a busy spell on the machine falls
             # on all alike.
             for path in CHAPTERS if command else []:

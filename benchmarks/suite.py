@@ -31,7 +31,8 @@ def summary_counts(output: str) -> dict[str, int]:
     lines = [line for line in output.splitlines() if re.search(r"\bin [\d.]+s\b", line)]
     if not lines:
         raise ValueError(
-            f"output must end with pytest's summary line ('... passed in 12.3s'), got {output[-200:]!r}"
+            "output must end with pytest's summary line ('... passed in 12.3s'), "
+            f"got {output[-200:]!r}"
         )
     return {
         word: int(count) for count, word in re.findall(r"(\d+) (\w+)", lines[-1].split(" in ")[0])

@@ -36,7 +36,10 @@ CONFIG = {
 
 
 def summary(history, metric: str, target: float) -> dict:
-    """When a run reached ``target`` on ``metric`` (seconds, epochs), where it ended, how long it took."""
+    """When a run reached ``target`` on ``metric`` (seconds, epochs).
+
+    Also where it ended and how long it took.
+    """
     return {
         "seconds_to_target": history.seconds_to_reach(metric, target),
         "epochs_to_target": next(
@@ -119,8 +122,9 @@ def main() -> None:
             "time_to_target_ratio": round(ratio, 3) if ratio else None,
         }
         print(
-            f"{name:7s} to {CONFIG[name.lower()]['target']}: ours {ours['seconds_to_target']:.2f} s "
-            f"({ours['epochs_to_target']} epochs), torch's layers {theirs['seconds_to_target']:.2f} s "
+            f"{name:7s} to {CONFIG[name.lower()]['target']}: "
+            f"ours {ours['seconds_to_target']:.2f} s ({ours['epochs_to_target']} epochs), "
+            f"torch's layers {theirs['seconds_to_target']:.2f} s "
             f"({theirs['epochs_to_target']} epochs), ratio {results[name]['time_to_target_ratio']}"
         )
     write_results(args.out, {"config": CONFIG, "machine": describe(), "results": results})

@@ -1,4 +1,5 @@
-"""eyememory: the Eye (convolution) and the Memory (recurrence), from scratch and tested equal to PyTorch.
+"""eyememory: the Eye (convolution) and the Memory (recurrence), from scratch and tested equal
+to PyTorch.
 
 The package is layered, each layer importing only those below it:
 

@@ -61,7 +61,10 @@ def check_int(name: str, value: object, least: int | None = 1) -> int:
 
 
 def check_seed(name: str, value: object, *, optional: bool = False) -> int | None:
-    """A seed: a non-negative int, or ``None`` too when ``optional`` (meaning "leave the generator")."""
+    """A seed: a non-negative int, or ``None`` too when ``optional``.
+
+    ``None`` means "leave the generator".
+    """
     if optional and value is None:
         return None
     if not is_int(value) or value < 0:

@@ -133,7 +133,9 @@ class History:
         """Training time until metric ``name`` first reached ``target``; ``None`` if it never did.
 
         Examples:
-            >>> history = History(metrics={"accuracy": [0.5, 0.9, 0.95]}, epoch_seconds=[1.0, 1.0, 1.0])
+            >>> history = History(
+            ...     metrics={"accuracy": [0.5, 0.9, 0.95]}, epoch_seconds=[1.0, 1.0, 1.0]
+            ... )
             >>> history.seconds_to_reach("accuracy", 0.9)
             2.0
         """
@@ -146,7 +148,7 @@ class History:
                 len(self.epoch_seconds),
             )
         elapsed = 0.0
-        for seconds, value in zip(self.epoch_seconds, values):
+        for seconds, value in zip(self.epoch_seconds, values, strict=True):
             elapsed += seconds
             if value >= target:
                 return elapsed
@@ -178,7 +180,10 @@ def fit(
 
     Each step minimises the mean loss over a batch $B$ of examples:
 
-    $$\\theta \\leftarrow \\operatorname{Adam}\\Big(\\theta,\\ \\nabla_\\theta \\frac{1}{|B|}\\sum_{i \\in B} \\ell(f_\\theta(x_i), y_i)\\Big)$$
+    $$
+    \\theta \\leftarrow \\operatorname{Adam}\\Big(\\theta,\\ \\nabla_\\theta \\frac{1}{|B|}
+    \\sum_{i \\in B} \\ell(f_\\theta(x_i), y_i)\\Big)
+    $$
 
     Args:
         model: The network; it is moved to ``device`` and left there, in eval mode.

@@ -4,9 +4,10 @@ Four things, all measured with Lighthouse (see ``benchmarks/site.py``):
 
 - **Fewer elements in code blocks.** Pygments wraps every token in a ``<span>``, and on a
   chapter those spans are most of the page's elements: every one adds to the style work the
-  browser does to draw the page, and redoes whenever a script touches it. Names (class ``n``) and whitespace (``w``) are drawn in the code's plain
-  colour anyway; punctuation (``p``) and operators (``o``) are drawn in it here too (see
-  ``extra.css``), as GitHub draws them, so all four lose their spans. On the Eye chapter
+  browser does to draw the page, and redoes whenever a script touches it. Names (class ``n``)
+  and whitespace (``w``) are drawn in the code's plain colour anyway; punctuation (``p``) and
+  operators (``o``) are drawn in it here too (see ``extra.css``), as GitHub draws them, so
+  all four lose their spans. On the Eye chapter
   that halves the number of elements; keywords, strings, numbers, comments and built-ins
   keep their colours.
 - **Copy buttons in the HTML.** Material's ``content.code.copy`` adds a button to every code
@@ -88,7 +89,8 @@ TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 def wrap_tables(html: str) -> str:
     """Put every plain ``<table>`` in Material's scrolling wrapper, as its script would."""
     return TABLE.sub(
-        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>',
+        r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        r"<table>\1</table></div></div>",
         html,
     )
 

@@ -144,7 +144,8 @@ class RandomShift:
         >>> moved = RandomShift(2)(batch, torch.Generator().manual_seed(0))
         >>> moved.shape
         torch.Size([32, 1, 8, 8])
-        >>> bool((moved.sum(dim=(1, 2, 3)) <= batch.sum(dim=(1, 2, 3)) + 1e-5).all())  # nothing appears
+        >>> # nothing appears
+        >>> bool((moved.sum(dim=(1, 2, 3)) <= batch.sum(dim=(1, 2, 3)) + 1e-5).all())
         True
     """
 

@@ -255,7 +255,10 @@ class Vocabulary:
     def encode_batch(
         self, texts: Sequence[str], length: int | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Encode and [`pad`][eyememory.data.text.pad] several texts: ``(ids (N, T), lengths (N,))``."""
+        """Encode and [`pad`][eyememory.data.text.pad] several texts.
+
+        Returns ``(ids (N, T), lengths (N,))``.
+        """
         texts = _strings("texts", texts)
         encoded = [self.encode(t) for t in texts]
         if not all(encoded):

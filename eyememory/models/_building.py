@@ -41,7 +41,10 @@ def recurrent_layer(cell: str, input_size: int, hidden_size: int) -> nn.Module:
 
 
 def word_embedding(vocab_size: int, embedding_dim: int, padding_idx: int) -> nn.Embedding:
-    """An ``nn.Embedding`` for word ids, after checking its sizes and that ``padding_idx`` is a word id."""
+    """An ``nn.Embedding`` for word ids.
+
+    Its sizes are checked first, and that ``padding_idx`` is a word id.
+    """
     check_int("vocab_size", vocab_size)
     check_int("embedding_dim", embedding_dim)
     if not 0 <= check_int("padding_idx", padding_idx, least=0) < vocab_size:
@@ -51,7 +54,9 @@ def word_embedding(vocab_size: int, embedding_dim: int, padding_idx: int) -> nn.
 
 @contextmanager
 def seeded(seed: int | None) -> Iterator[None]:
-    """Within this context torch's global generator is seeded with ``seed``; afterwards it is as it was.
+    """Within this context torch's global generator is seeded with ``seed``.
+
+    Afterwards it is as it was.
 
     ``None`` leaves the global generator alone: the weights then come from its current state.
     """

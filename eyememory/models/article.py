@@ -58,7 +58,8 @@ class ArticleRNN(Model):
     """One recurrent layer that reads a batch of sequences and keeps a hidden state.
 
     At every step $t$ the new state mixes the current input with the previous state:
-    $h_t = \\tanh(W_{\\mathrm{ih}} x_t + b_{\\mathrm{ih}} + W_{\\mathrm{hh}} h_{t-1} + b_{\\mathrm{hh}})$.
+    $h_t = \\tanh(W_{\\mathrm{ih}} x_t + b_{\\mathrm{ih}} +
+    W_{\\mathrm{hh}} h_{t-1} + b_{\\mathrm{hh}})$.
 
     Args:
         input_size: Features per step, ``I``.

@@ -6,7 +6,8 @@ so it keeps a little order, over ``n`` words at most. On top of the counts sits 
 classifier there is, a logistic regression:
 
 $$
-P(\\text{positive} \\mid \\text{sentence}) = \\sigma\\Big(b + \\sum_{g} w_g \\cdot \\operatorname{count}_g(\\text{sentence})\\Big)
+P(\\text{positive} \\mid \\text{sentence}) =
+\\sigma\\Big(b + \\sum_{g} w_g \\cdot \\operatorname{count}_g(\\text{sentence})\\Big)
 $$
 
 where $g$ runs over the words (or n-grams) seen in training. The counting is scikit-learn's
@@ -47,7 +48,10 @@ class BagOfNgrams:
         C: Inverse regularisation strength of the logistic regression.
 
     Examples:
-        >>> train = ["the food was bad but the service was good", "the food was good but the service was bad"]
+        >>> train = [
+        ...     "the food was bad but the service was good",
+        ...     "the food was good but the service was bad",
+        ... ]
         >>> bow = BagOfNgrams(n=1).fit(train, [1, 0])
         >>> bow.predict(train).tolist()  # same words, so the same answer for both
         [0, 0]
@@ -111,7 +115,8 @@ class BagOfNgrams:
         """The ``k`` n-grams with the largest weights, towards positive first, then negative.
 
         Returns:
-            ``2k`` pairs ``(n-gram, weight)``: the ``k`` most positive, then the ``k`` most negative.
+            ``2k`` pairs ``(n-gram, weight)``: the ``k`` most positive, then the ``k`` most
+            negative.
         """
         self._check_fitted("strongest")
         check_int("k", k)

@@ -36,7 +36,9 @@ State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 
 
 def char_vocabulary(text: str) -> Vocabulary:
-    """A [`Vocabulary`][eyememory.data.text.Vocabulary] of the characters of ``text`` (decodes without spaces).
+    """A [`Vocabulary`][eyememory.data.text.Vocabulary] of the characters of ``text``.
+
+    It decodes without spaces.
 
     Examples:
         >>> vocab = char_vocabulary("abba")
@@ -58,7 +60,8 @@ def text_windows(
         stride: Characters between window starts; ``length`` (no overlap) by default.
 
     Returns:
-        ``(inputs, targets)``, both ``(M, T)``; ``targets[i, t]`` is the character after ``inputs[i, t]``.
+        ``(inputs, targets)``, both ``(M, T)``; ``targets[i, t]`` is the character after
+        ``inputs[i, t]``.
 
     Examples:
         >>> vocab = char_vocabulary("abcdefg")
@@ -120,7 +123,10 @@ class CharLM(Model):
             self.head = nn.Linear(hidden_size, vocab_size)
 
     def step(self, ids: torch.Tensor, state: State = None) -> tuple[torch.Tensor, State]:
-        """Read ``ids`` ``(N, T)`` from ``state``; return the scores ``(N, T, V)`` and the new state."""
+        """Read ``ids`` ``(N, T)`` from ``state``.
+
+        Returns the scores ``(N, T, V)`` and the new state.
+        """
         check_rank("ids", ids, (2,), "(N, T)")
         check_indices("ids", ids, self.embedding.num_embeddings)
         out, state = self.rnn(self.embedding(ids), state)  # (N, T, H)

@@ -4,12 +4,17 @@ r"""The Eye on a sequence: 1-D convolutional models for sentences and for series
 word becomes a vector, kernels of $k$ words slide along the sentence, and a global max over
 the positions keeps *whether* each pattern appeared, not *where*:
 
-$$e_t = E[w_t], \qquad a_{o,t} = \operatorname{ReLU}\Big(b_o + \sum_{c, m} W[o, c, m]\; e_{t + m - \lfloor k/2 \rfloor, c}\Big), \qquad \text{scores} = W_{\mathrm{out}} \max_{t < T} a_{:, t} + b_{\mathrm{out}}$$
+$$
+e_t = E[w_t], \qquad
+a_{o,t} = \operatorname{ReLU}\Big(b_o +
+\sum_{c, m} W[o, c, m]\; e_{t + m - \lfloor k/2 \rfloor, c}\Big),
+\qquad \text{scores} = W_{\mathrm{out}} \max_{t < T} a_{:, t} + b_{\mathrm{out}}
+$$
 
 Positions past a sentence's end are set to zero after every layer, exactly as the
 convolution's own zero padding is, so the answer does not depend on how much padding a
-batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words apart and
-the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
+batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words
+apart and the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
 [`reach`][eyememory.models.eye1d.WordEye.reach]: a pattern longer than that is invisible to it,
 however the weights are trained.
 
@@ -83,13 +88,16 @@ class WordEye(Model):
             sizes = [embedding_dim] + [channels] * len(dilations)
             self.convs = nn.ModuleList(
                 Conv1d(c_in, c_out, kernel_size, padding="same", dilation=d)
-                for c_in, c_out, d in zip(sizes[:-1], sizes[1:], dilations)
+                for c_in, c_out, d in zip(sizes[:-1], sizes[1:], dilations, strict=True)
             )
             self.head = nn.Linear(channels, num_classes)
 
     @property
     def reach(self) -> int:
-        """How many neighbouring words one output position sees: $1 + (k - 1)\\sum_\\ell d_\\ell$."""
+        """How many neighbouring words one output position sees.
+
+        That is $1 + (k - 1)\\sum_\\ell d_\\ell$.
+        """
         return 1 + (self.kernel_size - 1) * sum(self.dilations)
 
     def lengths(self, ids: torch.Tensor) -> torch.Tensor:
@@ -104,9 +112,8 @@ class WordEye(Model):
             lengths.to(self.embedding.weight.device),
         )
         N, T = ids.shape
-        real = torch.arange(T, device=ids.device).reshape(1, 1, T) < lengths.reshape(
-            N, 1, 1
-        )  # (N, 1, T)
+        steps = torch.arange(T, device=ids.device).reshape(1, 1, T)  # (1, 1, T)
+        real = steps < lengths.reshape(N, 1, 1)  # (N, 1, T)
         x = self.embedding(ids).transpose(1, 2)  # (N, E, T): words along the last axis
         for conv in self.convs:
             # Zero past the end after every layer, as the convolution's own padding is:
@@ -115,14 +122,21 @@ class WordEye(Model):
         return x  # after a ReLU, 0 never beats a real position in the max
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """Class scores ``(N, num_classes)`` from word indices ``(N, T)``, right-padded with ``padding_idx``."""
+        """Class scores ``(N, num_classes)`` from word indices ``(N, T)``.
+
+        The sentences are right-padded with ``padding_idx``.
+        """
         return self.head(self.features(ids).amax(dim=2))  # (N, C) -> (N, num_classes)
 
 
 class SeriesEye(Model):
-    """Next-value forecaster: one layer of 1-D kernels over a window, ReLU, then a linear read-out of the whole map.
+    """Next-value forecaster: one layer of 1-D kernels over a window, ReLU, then a linear
+    read-out of the whole map.
 
-    $$a_{o,t} = \\operatorname{ReLU}\\Big(b_o + \\sum_{m=0}^{k-1} w_{o,m}\\, x_{t+m}\\Big), \\qquad \\hat x_{T+1} = \\sum_{o,t} v_{o,t}\\, a_{o,t} + c$$
+    $$
+    a_{o,t} = \\operatorname{ReLU}\\Big(b_o + \\sum_{m=0}^{k-1} w_{o,m}\\, x_{t+m}\\Big),
+    \\qquad \\hat x_{T+1} = \\sum_{o,t} v_{o,t}\\, a_{o,t} + c
+    $$
 
     Args:
         window: Past values per example ``T``.

@@ -3,7 +3,11 @@ r"""Plain feed-forward baselines: the networks the Eye and the Memory are measur
 A multilayer perceptron (MLP) flattens its input into one long vector and passes it
 through fully connected layers, each followed by a ReLU:
 
-$$h_0 = \operatorname{flatten}(x), \qquad h_{\ell} = \operatorname{ReLU}(W_\ell h_{\ell-1} + b_\ell), \qquad y = W_{L} h_{L-1} + b_{L}$$
+$$
+h_0 = \operatorname{flatten}(x), \qquad
+h_{\ell} = \operatorname{ReLU}(W_\ell h_{\ell-1} + b_\ell), \qquad
+y = W_{L} h_{L-1} + b_{L}
+$$
 
 It has no notion of which inputs sit next to each other: shuffle the 64 pixels of a
 digit in any fixed order and it learns exactly as well. Logistic regression is the
@@ -74,7 +78,10 @@ class MLP(Model):
         return self.layers[-1]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Flatten ``x`` of shape ``(N, ...)`` to ``(N, in_features)``; return logits ``(N, num_classes)``."""
+        """Flatten ``x`` of shape ``(N, ...)`` to ``(N, in_features)``.
+
+        Returns logits ``(N, num_classes)``.
+        """
         check_tensor("x", x)
         if x.dim() < 2 or x[0].numel() != self.in_features:
             expected = f"shaped (N, ...) with {self.in_features} numbers per example"
@@ -84,7 +91,8 @@ class MLP(Model):
 
 
 class LogisticRegression(MLP):
-    """Multinomial logistic regression: an [`MLP`][eyememory.models.feedforward.MLP] with no hidden layer.
+    """Multinomial logistic regression: an [`MLP`][eyememory.models.feedforward.MLP] with no
+    hidden layer.
 
     $$y = W\\,\\operatorname{flatten}(x) + b$$
 

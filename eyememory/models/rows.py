@@ -4,7 +4,10 @@ An 8×8 digit is a grid, but nothing stops the Memory from reading it as a seque
 row per step, top to bottom, eight numbers per step. [`RowMemory`][eyememory.models.rows.RowMemory]
 does that, with the recurrence of the Memory chapter:
 
-$$h_r = \tanh(W_{ih}\, x_r + b_{ih} + W_{hh}\, h_{r-1} + b_{hh}), \qquad \text{scores} = W_o\, h_H + b_o$$
+$$
+h_r = \tanh(W_{ih}\, x_r + b_{ih} + W_{hh}\, h_{r-1} + b_{hh}), \qquad
+\text{scores} = W_o\, h_H + b_o
+$$
 
 where $x_r$ is row $r$ of the image ($W$ pixels) and $h_H$ the state after the last row.
 
@@ -35,7 +38,8 @@ from ._building import Model, recurrent_layer, seeded
 
 
 class RowMemory(Model):
-    """The Memory reading an image row by row: a recurrent layer over the rows, then a linear read-out.
+    """The Memory reading an image row by row: a recurrent layer over the rows, then a linear
+    read-out.
 
     Args:
         width: Pixels per row $W$, the numbers read at each step.
@@ -49,7 +53,7 @@ class RowMemory(Model):
         >>> model = RowMemory(width=8, hidden_size=46, seed=0)
         >>> model(torch.rand(5, 1, 8, 8)).shape  # (N, C=1, H, W): H steps of W pixels
         torch.Size([5, 10])
-        >>> model.num_parameters()  # 8*46 + 46*46 + 2*46 for the recurrence, 46*10 + 10 for the read-out
+        >>> model.num_parameters()  # recurrence 8*46 + 46*46 + 2*46, read-out 46*10 + 10
         3046
         >>> model(torch.rand(5, 1, 20, 8)).shape  # taller images are just longer sequences
         torch.Size([5, 10])
@@ -71,7 +75,10 @@ class RowMemory(Model):
             self.head = nn.Linear(hidden_size, num_classes)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Scores ``(N, num_classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``, read top row first."""
+        """Scores ``(N, num_classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``.
+
+        The images are read top row first.
+        """
         rank = check_values("images", images, (3, 4), "(N, 1, H, W) or (N, H, W)").dim()
         if rank == 4:
             check_size("images", images.shape[1], 1, "channels (dim 1)")

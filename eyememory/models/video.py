@@ -4,9 +4,14 @@ A video is a grid at every step of a sequence, shape ``(N, T, C, H, W)``. The cl
 recipe gives each shape its network: the same small CNN looks at every frame and turns it
 into a vector of features, and an RNN reads those vectors in order:
 
-$$f_t = \operatorname{flatten}\big(\operatorname{MaxPool}(\operatorname{ReLU}(K \star x_t + b))\big)$$
+$$
+f_t = \operatorname{flatten}\big(\operatorname{MaxPool}(\operatorname{ReLU}(K \star x_t + b))\big)
+$$
 
-$$h_t = \tanh(W_{ih}\, f_t + b_{ih} + W_{hh}\, h_{t-1} + b_{hh}), \qquad \text{scores} = W_o\, h_T + b_o$$
+$$
+h_t = \tanh(W_{ih}\, f_t + b_{ih} + W_{hh}\, h_{t-1} + b_{hh}), \qquad
+\text{scores} = W_o\, h_T + b_o
+$$
 
 where $x_t$ is frame $t$, $K \star$ the convolution with kernels $K$, $f_t$ the frame's
 features and $h_t$ the Memory's state after it.
@@ -110,11 +115,12 @@ class EyeMemory(Model):
 def moving_digits(
     images: torch.Tensor, frames: int = 3, step: int = 1, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Clips of each image sliding ``step`` pixels per frame, to the right (label 1) or left (label 0).
+    """Clips of each image sliding ``step`` pixels per frame, to the right (label 1) or left
+    (label 0).
 
-    Frame $t$ shows the image moved by $\\pm\\,\\text{step}\\,(t - \\lfloor T/2 \\rfloor)$ pixels, so
-    the middle frame is the image itself. A clip played backwards is a clip of the other
-    direction: the same frames, in the opposite order, with the opposite label.
+    Frame $t$ shows the image moved by $\\pm\\,\\text{step}\\,(t - \\lfloor T/2 \\rfloor)$
+    pixels, so the middle frame is the image itself. A clip played backwards is a clip of the
+    other direction: the same frames, in the opposite order, with the opposite label.
 
     Args:
         images: Shape ``(N, C, H, W)``.
@@ -132,7 +138,7 @@ def moving_digits(
         (torch.Size([6, 3, 1, 8, 8]), [0, 1, 1, 0, 1, 1])
         >>> torch.equal(clips[:, 1], images)  # the middle frame is the image itself
         True
-        >>> torch.equal(clips[1, 0], shift(images[1], -1, 0))  # moving right: it starts one pixel left
+        >>> torch.equal(clips[1, 0], shift(images[1], -1, 0))  # moving right: starts 1 px left
         True
     """
     check_rank("images", images, (4,), "(N, C, H, W)")
