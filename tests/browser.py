@@ -80,7 +80,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port, gzipped as GitHub Pages does; yield the base URL."""
+    """Serve ``directory`` on 127.0.0.1 at a free port, gzipped as GitHub Pages does.
+
+    Yields the base URL.
+    """
     handler = functools.partial(_Handler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -129,7 +132,8 @@ def axe_violations(page, context: dict | None = None, rules: list[str] | None = 
         "([context, options]) => axe.run(context || document, options)", [context, options]
     )
     return [
-        f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary'].splitlines()[-1].strip()}"
+        f"{v['id']} ({v['impact']}): {node['target']} "
+        f"{node['failureSummary'].splitlines()[-1].strip()}"
         for v in results["violations"]
         for node in v["nodes"]
     ]
@@ -138,9 +142,13 @@ def axe_violations(page, context: dict | None = None, rules: list[str] | None = 
 # WCAG contrast of every highlighted code token against the background it sits on.
 CODE_CONTRAST = """() => {
   const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  const lum = ([r, g, b]) => [r, g, b]
+    .map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
   const background = (el) => {
     for (let e = el; e; e = e.parentElement) {
       const c = rgb(getComputedStyle(e).backgroundColor);
@@ -156,7 +164,11 @@ CODE_CONTRAST = """() => {
     const bg = background(token);
     if (fg.length === 4) fg = fg.slice(0, 3).map((v, k) => v * fg[3] + bg[k] * (1 - fg[3]));
     const r = ratio(fg, bg);
-    if (r < 4.5) failures.set(`${token.className}: ${style.color} on rgb(${bg})`, `${r.toFixed(2)} e.g. "${token.textContent.trim().slice(0, 20)}"`);
+    if (r < 4.5) {
+      const example = token.textContent.trim().slice(0, 20);
+      const where = `${token.className}: ${style.color} on rgb(${bg})`;
+      failures.set(where, `${r.toFixed(2)} e.g. "${example}"`);
+    }
   }
   return [...failures].map(([k, v]) => `${k} = ${v}`);
 }"""
@@ -174,7 +186,9 @@ LOAD_ALL_IMAGES = """() => Promise.all([...document.images].map((img) => {
   return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
 }))"""
 
-BROKEN_IMAGES = "() => [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src.slice(0, 80))"
+BROKEN_IMAGES = """() => [...document.images]
+  .filter((img) => !img.naturalWidth)
+  .map((img) => img.src.slice(0, 80))"""
 
 
 @dataclass
@@ -187,7 +201,10 @@ class Reader:
     visit: Visit = field(default_factory=Visit)
 
     def open(self, path: str, reload: bool = True) -> Visit:
-        """Go to ``path`` (or, with ``reload=False``, stay if already there) and start a new record."""
+        """Go to ``path`` (or, with ``reload=False``, stay if already there).
+
+        Then start a new record.
+        """
         self.visit = Visit()
         if reload or self.page.url != self.url + path:
             self.page.goto(self.url + path, wait_until="load")
@@ -240,7 +257,10 @@ def make_reader(
 
 
 def screenshot(page, name: str, element: str | None = None) -> None:
-    """Save a screenshot (of the full page, or of one element) when $EYEMEMORY_SCREENSHOTS names a folder."""
+    """Save a screenshot (of the full page, or of one element).
+
+    Only when $EYEMEMORY_SCREENSHOTS names a folder.
+    """
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         target = page.locator(element).first if element else page
@@ -257,7 +277,8 @@ def screenshot(page, name: str, element: str | None = None) -> None:
 LAYOUT = """() => {
   const problems = {page: [], tables: [], formulas: [], copy: [], explorers: []};
   const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) problems.page.push(`scrolls sideways by ${root.scrollWidth - root.clientWidth} px`);
+  if (root.scrollWidth > root.clientWidth)
+    problems.page.push(`scrolls sideways by ${root.scrollWidth - root.clientWidth} px`);
   const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
   const cued = (e) => getComputedStyle(e).backgroundImage.includes("gradient");
   const text = (e) => e.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
@@ -268,11 +289,13 @@ LAYOUT = """() => {
     while (scroller && !scrolls(scroller)) scroller = scroller.parentElement;
     const frame = scroller && scroller.getBoundingClientRect();
     if (!scroller || frame.right > root.clientWidth + 0.5 || !cued(scroller))
-      problems.tables.push(`${text(table)}: ${Math.round(box.right - root.clientWidth)} px past the edge`);
+      problems.tables.push(
+        `${text(table)}: ${Math.round(box.right - root.clientWidth)} px past the edge`);
   }
   for (const math of document.querySelectorAll("article math[display=block]")) {
     const box = math.parentElement, style = getComputedStyle(math);
-    const size = parseFloat(style.fontSize), least = parseFloat(getComputedStyle(box).getPropertyValue("--math-min"));
+    const size = parseFloat(style.fontSize);
+    const least = parseFloat(getComputedStyle(box).getPropertyValue("--math-min"));
     const hidden = box.scrollWidth - box.clientWidth;
     if (size < least - 0.01) problems.formulas.push(`${text(math)}: ${size} px, below ${least} px`);
     if (hidden > 0.5 && !(scrolls(box) && cued(box) && size <= least + 0.01))
@@ -287,7 +310,9 @@ LAYOUT = """() => {
       const end = node.data.indexOf("\\n");
       range.selectNodeContents(node);
       if (end >= 0) range.setEnd(node, end);
-      const over = [...range.getClientRects()].some((r) => r.width > 0 && r.left < button.right && r.right > button.left && r.top < button.bottom && r.bottom > button.top);
+      const over = [...range.getClientRects()].some((r) => r.width > 0
+        && r.left < button.right && r.right > button.left
+        && r.top < button.bottom && r.bottom > button.top);
       if (over) { problems.copy.push(text(code)); break; }
       if (end >= 0) break;
     }
@@ -296,8 +321,11 @@ LAYOUT = """() => {
   for (const explorer of document.querySelectorAll("[data-explorer]")) {
     for (const e of [explorer, ...explorer.querySelectorAll("*")]) {
       const box = e.getBoundingClientRect();
-      if (box.width > column.width + 0.5 || (e.scrollWidth > e.clientWidth + 0.5 && scrolls(e)))
-        problems.explorers.push(`${e.tagName.toLowerCase()}.${e.getAttribute("class")}: ${Math.round(Math.max(box.width, e.scrollWidth))} px in a ${Math.round(column.width)} px column`);
+      if (box.width > column.width + 0.5 || (e.scrollWidth > e.clientWidth + 0.5 && scrolls(e))) {
+        const name = `${e.tagName.toLowerCase()}.${e.getAttribute("class")}`;
+        const width = Math.round(Math.max(box.width, e.scrollWidth));
+        problems.explorers.push(`${name}: ${width} px in a ${Math.round(column.width)} px column`);
+      }
     }
   }
   return problems;

@@ -253,7 +253,10 @@ def recurrent_cases(name: str, ours: type, theirs: type) -> list[Case]:
 
 
 def cell_case(cell: Callable, twin: Callable, gates: int) -> Case:
-    """``cell(input, hx, w_ih, w_hh, b_ih, b_hh)`` against ``torch.*_cell``, for 3 inputs and 4 units."""
+    """``cell(input, hx, w_ih, w_hh, b_ih, b_hh)`` against ``torch.*_cell``.
+
+    For 3 inputs and 4 units.
+    """
     hx = randn(2, 4) if gates != 4 else (lambda: (torch.zeros(2, 4), torch.zeros(2, 4)))
     args = {
         "input": Arg(randn(2, 3), "values"),
@@ -867,7 +870,7 @@ def same(a: object, b: object) -> bool:
     if isinstance(a, nn.Module) and isinstance(b, nn.Module):
         return [p.shape for p in a.parameters()] == [p.shape for p in b.parameters()]
     if isinstance(a, tuple) and isinstance(b, tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 

@@ -75,15 +75,16 @@ def test_the_comparison_site_loads_material_script_as_material_does(tmp_path) ->
     (site / "eye").mkdir()
     (site / "eye" / "index.html").write_text(
         '<form class="md-header__option"></form><article>'
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table><tr><td>1</td></tr></table></div></div>'
-        '</article><script id="__config" type="application/json">{"base": "..", "features": []}</script>'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        "<table><tr><td>1</td></tr></table></div></div></article>"
+        '<script id="__config" type="application/json">{"base": "..", "features": []}</script>'
         '<script src="../assets/javascripts/site.js" defer></script>'
     )
     page = (with_material_script(site, tmp_path / "material") / "eye" / "index.html").read_text()
     assert (
-        '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script>\n<script src="../assets/javascripts/site.js" defer>'
-        in page
-    )
+        '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script>\n'
+        '<script src="../assets/javascripts/site.js" defer>'
+    ) in page
     assert 'data-md-component="palette"' in page
     assert "<article><table><tr><td>1</td></tr></table></article>" in page  # Material wraps it
     assert (

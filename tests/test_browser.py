@@ -215,12 +215,16 @@ def test_notebook_output_wraps_between_words(light: Reader, phone: Reader, width
     reader = light if width == DESKTOP["width"] else phone
     reader.open("notebooks/eye/")
     lines = reader.page.evaluate("""() => {
-      const output = [...document.querySelectorAll(".jp-OutputArea-output pre")].find((p) => p.textContent.includes("ceil_mode=False"));
+      const output = [...document.querySelectorAll(".jp-OutputArea-output pre")]
+        .find((p) => p.textContent.includes("ceil_mode=False"));
       const node = document.createTreeWalker(output, NodeFilter.SHOW_TEXT).nextNode();
       const range = document.createRange(), start = node.data.indexOf("ceil_mode=False");
       range.setStart(node, start);
       range.setEnd(node, start + "ceil_mode=False".length);
-      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+      const rows = [...range.getClientRects()]
+        .filter((r) => r.width > 0)
+        .map((r) => Math.round(r.top));
+      return new Set(rows).size;
     }""")
     assert lines == 1
 

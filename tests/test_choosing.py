@@ -1,4 +1,7 @@
-"""The Choosing chapter's building blocks: 1-D convolution, the Eye on sequences, rows, shuffled pixels, video; and its benchmark file."""
+"""The Choosing chapter's building blocks and its benchmark file.
+
+The blocks: 1-D convolution, the Eye on sequences, rows, shuffled pixels, video.
+"""
 
 from __future__ import annotations
 
@@ -141,7 +144,8 @@ def test_conv1d_module_loads_torch_state_and_repr_matches() -> None:
         ),
         (
             lambda: conv1d(torch.randn(2, 3, 2), torch.randn(4, 3, 3)),
-            r"kernel must fit in the padded input: kernel spans 3 steps .* got a padded input of 2 steps",
+            r"kernel must fit in the padded input: kernel spans 3 steps .* "
+            r"got a padded input of 2 steps",
         ),
         (
             lambda: conv1d(torch.randn(2, 3, 8), torch.randn(4, 3, 3), padding="full"),
@@ -213,7 +217,7 @@ def test_word_eye_trains_and_its_gradients_reach_every_parameter() -> None:
 
 
 def test_word_eye_equals_the_same_model_on_torch_layers() -> None:
-    """The Eye on a sentence, rebuilt with nn.Conv1d from the same weights, gives the same scores."""
+    """The Eye on a sentence, rebuilt with nn.Conv1d from the same weights, scores the same."""
     model = WordEye(vocab_size=15, embedding_dim=4, channels=6, dilations=(1, 2), seed=0)
     twins = [
         nn.Conv1d(c.in_channels, c.out_channels, 3, padding="same", dilation=c.dilation)

@@ -93,7 +93,7 @@ def test_random_shift_is_a_seeded_shift_of_each_image() -> None:
     again = RandomShift(2)(x, torch.Generator().manual_seed(0))
     assert torch.equal(moved, again)
     seen = set()
-    for image, result in zip(x, moved):
+    for image, result in zip(x, moved, strict=True):
         matches = [
             (dx, dy)
             for dx in range(-2, 3)
@@ -136,14 +136,15 @@ def test_eye_on_torch_layers_is_the_same_network(head) -> None:
     ours = Eye(head).double()
     torch.manual_seed(0)
     theirs = Eye(head, layers="torch").double()
-    for (name, a), (other, b) in zip(ours.named_parameters(), theirs.named_parameters()):
+    pairs = zip(ours.named_parameters(), theirs.named_parameters(), strict=True)
+    for (name, a), (other, b) in pairs:
         assert name == other and torch.equal(a, b)  # same names, same initial numbers
     assert isinstance(theirs.conv1, nn.Conv2d) and not isinstance(ours.conv1, nn.Conv2d)
     x = torch.rand(6, 1, 8, 8, dtype=torch.float64)
     torch.testing.assert_close(ours(x), theirs(x))
     ours(x).square().sum().backward()
     theirs(x).square().sum().backward()
-    for a, b in zip(ours.parameters(), theirs.parameters()):
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
         torch.testing.assert_close(a.grad, b.grad)
 
 

@@ -1,4 +1,7 @@
-"""What the chapters show a reader is code to learn from: checks hide, set-up lives in the harness."""
+"""What the chapters show a reader is code to learn from.
+
+Checks hide, set-up lives in the harness.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +60,8 @@ def test_the_measure_counts_what_a_reader_sees(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
         "```python\nx = 1\nassert x == 1\n```\n\n```python\n# check\nassert x\n\n```\n\n"
-        "<!-- invisible-code-block: python\nassert x\n-->\n\n```python\ntorch.set_num_threads(1)\n```\n"
+        "<!-- invisible-code-block: python\nassert x\n-->\n\n"
+        "```python\ntorch.set_num_threads(1)\n```\n"
     )
     counts = {"lines": 5, "asserts": 2, "share": 0.4, "check_only_blocks": 1, "thread_lines": 1}
     assert measure(page) == counts

@@ -115,8 +115,10 @@ def test_placeholders_inside_code_are_left_as_examples(
 def test_hidden_blocks_leave_the_page_but_shown_examples_stay() -> None:
     page = (
         "Before.\n\n<!-- invisible-code-block: python\nassert secret_check()\n-->\n\n"
-        "!!! note\n\n    <!-- invisible-code-block: python\n    assert indented_check()\n    -->\n\n"
-        "```markdown\n<!-- invisible-code-block: python\nshown_example()\n-->\n```\n\n<!-- glossary -->\nAfter.\n"
+        "!!! note\n\n"
+        "    <!-- invisible-code-block: python\n    assert indented_check()\n    -->\n\n"
+        "```markdown\n<!-- invisible-code-block: python\nshown_example()\n-->\n```\n\n"
+        "<!-- glossary -->\nAfter.\n"
     )
     kept = remove_hidden_blocks(page)
     assert "secret_check" not in kept and "indented_check" not in kept

@@ -35,7 +35,10 @@ def public_modules() -> list[str]:
 
 
 def api_page(module: str) -> str:
-    """The API page of ``module``: ``nn`` -> ``api/nn/index.md``, ``nn.conv`` -> ``api/nn/conv.md``."""
+    """The API page of ``module``.
+
+    ``nn`` -> ``api/nn/index.md``, ``nn.conv`` -> ``api/nn/conv.md``.
+    """
     is_package = importlib.util.find_spec(f"eyememory.{module}").submodule_search_locations
     return "api/" + module.replace(".", "/") + ("/index.md" if is_package else ".md")
 
@@ -175,7 +178,7 @@ def test_every_short_form_is_in_the_glossary() -> None:
 
 def test_glossary_page_lists_every_entry(built_site: BuiltSite) -> None:
     page = (built_site.path / "glossary" / "index.html").read_text()
-    for term, expansion, _ in read_glossary():
+    for term, _expansion, _ in read_glossary():
         assert re.search(rf"<strong>(<abbr[^>]*>)?{re.escape(term)}(</abbr>)?</strong>", page), term
     assert page.count("<tr>") >= len(read_glossary())
 
@@ -231,13 +234,15 @@ def test_every_page_is_within_its_weight_budget(built_site: BuiltSite) -> None:
     }
     assert heavy == {}, f"over {PAGE_BUDGET_KIB} KiB: {heavy}"
     heaviest = max(weights, key=lambda p: sum(weights[p].values()))
-    assert sum(weights["index.html"].values()) < sum(
-        weights[heaviest].values()
-    )  # the measure sees differences
+    # the measure sees differences
+    assert sum(weights["index.html"].values()) < sum(weights[heaviest].values())
 
 
 def test_code_blocks_keep_colours_but_not_needless_spans() -> None:
-    html = '<code><span class="k">for</span><span class="w"> </span><span class="n">x</span><span class="p">(</span><span class="mi">1</span></code>'
+    html = (
+        '<code><span class="k">for</span><span class="w"> </span><span class="n">x</span>'
+        '<span class="p">(</span><span class="mi">1</span></code>'
+    )
     assert (
         unwrap_plain_tokens(html)
         == '<code><span class="k">for</span> x(<span class="mi">1</span></code>'
@@ -265,7 +270,8 @@ def test_plain_tables_get_material_scrolling_wrapper() -> None:
 
 def test_image_sizes_are_read_from_the_files() -> None:
     assert svg_size(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="278pt" viewBox="0 0 460.8 278">'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="460.8pt" height="278pt" '
+        'viewBox="0 0 460.8 278">'
     ) == (614, 371)
     png = (
         b"\x89PNG\r\n\x1a\n"

@@ -111,7 +111,8 @@ def test_table_of_contents_follows_the_reader(tab) -> None:
         active = toc.locator(".md-nav__link--active")
         active.first.wait_for(timeout=5_000)
         page.wait_for_function(
-            f"document.querySelector('.md-sidebar--secondary .md-nav__link--active').hash === '#{anchor}'"
+            "document.querySelector('.md-sidebar--secondary .md-nav__link--active').hash"
+            f" === '#{anchor}'"
         )
         assert active.count() == 1
     assert page.errors == []

@@ -46,7 +46,7 @@ def test_javascript_gives_the_tokens_of_the_table(nn_page) -> None:
     )
     wrong = [
         (c["why"], c["text"], tokens, c["tokens"])
-        for c, tokens in zip(CASES, got)
+        for c, tokens in zip(CASES, got, strict=True)
         if tokens != c["tokens"]
     ]
     assert wrong == []
