@@ -10,17 +10,20 @@ import pytest
 from tools.notebooks import NOTEBOOKS, execute, join_streams
 
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+VARIES = "output-varies"
 
 
 def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
     """What each code cell printed or returned as text (images are not compared).
 
     Consecutive stream messages are joined first: one print may arrive in one message or
-    several, depending on the machine's load.
+    several, depending on the machine's load. A cell tagged ``output-varies`` (a sample
+    drawn from a trained model, whose letters differ between processors) must run, but
+    its text is not compared.
     """
     cells = []
     for cell in notebook.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or VARIES in cell.metadata.get("tags", []):
             continue
         texts = []
         for output in join_streams(cell.outputs):
@@ -83,3 +86,11 @@ def test_join_streams_keeps_other_outputs_and_streams_apart() -> None:
         ("stream", "stdout", "d"),
     ]
     assert outputs[0].text == "a", "the notebook given must not change"
+
+
+def test_a_cell_whose_output_varies_runs_but_is_not_compared() -> None:
+    varies = nbformat.v4.new_code_cell("print(sample(...))", outputs=[stream("the food wes\n")])
+    varies.metadata["tags"] = [VARIES]
+    kept = nbformat.v4.new_code_cell("print(1)", outputs=[stream("1\n")])
+    notebook = nbformat.v4.new_notebook(cells=[varies, kept])
+    assert text_outputs(notebook) == [["1\n"]]
