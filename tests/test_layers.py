@@ -118,3 +118,18 @@ def test_the_checker_catches_upward_and_sideways_imports() -> None:
     assert violations("nn.conv", [(1, "models.eye.Eye")])  # upward
     assert violations("data.text", [(1, "nn.conv")])  # data knows no layers
     assert violations("training", [(1, "")])  # the top-level package
+
+
+def test_a_wheel_would_hold_every_subpackage() -> None:
+    """``pip install .`` (not editable) ships the packages pyproject.toml finds: all of them."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = set(find_packages(str(PACKAGE.parent), include=include))
+    packages = {
+        ".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")
+    }
+    assert packages == shipped
