@@ -123,7 +123,6 @@ def test_the_checker_catches_upward_and_sideways_imports() -> None:
 def test_a_wheel_would_hold_every_subpackage() -> None:
     """``pip install .`` (not editable) ships the packages pyproject.toml finds: all of them."""
     import tomllib
-
     from setuptools import find_packages
 
     config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
