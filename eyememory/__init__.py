@@ -37,7 +37,13 @@ from .nn import (
     MaxPool2d,
 )
 from .nn.conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d
-from .nn.pool import avg_pool2d, global_avg_pool2d, global_max_pool2d, max_pool2d
+from .nn.pool import (
+    avg_pool2d,
+    global_avg_pool2d,
+    global_max_pool2d,
+    max_pool2d,
+    pool_output_size,
+)
 from .nn.recurrence import gru_cell, lstm_cell, rnn_cell
 from .training import History, accuracy, fit, mse, pick_device, predict, seed_everything
 
@@ -90,6 +96,7 @@ __all__ = [
     "pad2d",
     "pick_device",
     "pixel_order",
+    "pool_output_size",
     "predict",
     "rnn_cell",
     "sample",

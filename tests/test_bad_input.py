@@ -702,6 +702,18 @@ TABLE: dict[str, list[Case]] = {
             },
         )
     ],
+    "pool_output_size": [
+        Case(
+            eyememory.pool_output_size,
+            {
+                "size": pos(8),
+                "kernel_size": pos(2),
+                "stride": pos(2),
+                "padding": nonneg(0),
+                "dilation": pos(1),
+            },
+        )
+    ],
     "fit": [
         Case(
             lambda model, inputs, targets, epochs, batch_size, lr, seed, progress, device: (

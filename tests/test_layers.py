@@ -132,3 +132,28 @@ def test_a_wheel_would_hold_every_subpackage() -> None:
         ".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")
     }
     assert packages == shipped
+
+
+def test_eyememory_nn_reads_like_torch_nn() -> None:
+    """``import eyememory.nn as nn`` where ``torch.nn`` was: the same names, one object each."""
+    import inspect
+
+    import torch
+
+    import eyememory
+    import eyememory.nn as enn
+
+    own_ideas = {"GlobalAvgPool2d", "GlobalMaxPool2d", "functional"}  # no torch.nn twin
+    for name in set(enn.__all__) - own_ideas:
+        ours, theirs = getattr(enn, name), getattr(torch.nn, name)
+        assert getattr(eyememory, name) is ours
+        wanted = [
+            p.name
+            for p in inspect.signature(theirs).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        assert list(inspect.signature(ours).parameters)[: len(wanted)] == wanted, name
+    for name in enn.functional.__all__:
+        assert getattr(eyememory, name) is getattr(enn.functional, name)
+    twins = {"conv1d", "conv2d", "max_pool2d", "avg_pool2d"}
+    assert {n for n in enn.functional.__all__ if hasattr(torch.nn.functional, n)} >= twins

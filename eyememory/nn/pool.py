@@ -45,7 +45,8 @@ def pool_output_size(
 
     With ``ceil_mode`` the division rounds up instead, so that a last, partial window
     covers leftover pixels; but a window must start inside the input or its left
-    padding, so one that would start in the right padding is dropped.
+    padding, so one that would start in the right padding is dropped. A window wider than
+    the padded input leaves no window, and is refused, as ``max_pool2d`` refuses it.
 
     Examples:
         >>> pool_output_size(5, 2, 2)  # the fifth pixel is left out
@@ -61,9 +62,18 @@ def pool_output_size(
     check_int("padding", padding, least=0)
     check_int("dilation", dilation)
     check_bool("ceil_mode", ceil_mode)
-    out = (
-        size + 2 * padding - dilation * (kernel_size - 1) - 1 + (stride - 1 if ceil_mode else 0)
-    ) // stride + 1
+    out = _positions(size, kernel_size, stride, padding, dilation, ceil_mode)
+    if out < 1:
+        raise fail("size", "large enough for one window of the padded input", size)
+    return out
+
+
+def _positions(
+    size: int, kernel_size: int, stride: int, padding: int, dilation: int, ceil_mode: bool
+) -> int:
+    """The formula alone: zero or less when no window fits (the callers say why)."""
+    span = dilation * (kernel_size - 1) + 1
+    out = (size + 2 * padding - span + (stride - 1 if ceil_mode else 0)) // stride + 1
     if ceil_mode and (out - 1) * stride >= size + padding:
         out -= 1
     return out
@@ -116,8 +126,8 @@ def pool_geometry(
     kernel, stride, padding, dilation = _window(kernel_size, stride, padding, dilation)
     check_bool("ceil_mode", ceil_mode)
     out_size = (
-        pool_output_size(H, kernel[0], stride[0], padding[0], dilation[0], ceil_mode),
-        pool_output_size(W, kernel[1], stride[1], padding[1], dilation[1], ceil_mode),
+        _positions(H, kernel[0], stride[0], padding[0], dilation[0], ceil_mode),
+        _positions(W, kernel[1], stride[1], padding[1], dilation[1], ceil_mode),
     )
     if min(out_size) < 1:
         span = (dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1)
