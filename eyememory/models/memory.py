@@ -158,6 +158,64 @@ class Memory(Model):
         return MemoryTrace(states, self.head(states), lengths)  # logits (N, T, C)
 
 
+class EveryWord(Model):
+    """A [`Memory`][eyememory.models.memory.Memory] read after every word, for training on every prefix.
+
+    Its forward pass returns the scores of ``memory.trace(ids)``, one row per word; it owns
+    no weights of its own, so training it trains ``memory`` itself, whose parameter names
+    stay as they were. Pair it with [`every_word_loss`][eyememory.models.memory.every_word_loss].
+
+    Examples:
+        >>> memory = Memory(vocab_size=10, hidden_size=8, seed=0)
+        >>> EveryWord(memory)(torch.tensor([[2, 3, 4], [5, 0, 0]])).shape
+        torch.Size([2, 3, 2])
+    """
+
+    def __init__(self, memory: Memory) -> None:
+        super().__init__()
+        self.memory = check_instance("memory", memory, Memory, "a Memory")
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Scores after every word, ``(N, T, C)``; the rows after a sentence's end mean nothing."""
+        return self.memory.trace(ids).logits
+
+
+def every_word_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy against a target distribution after every word, averaged over the real words.
+
+    $$\\ell = -\\frac{1}{\\sum_{n,t} \\sum_c y_{ntc}} \\sum_{n,t,c} y_{ntc} \\log \\operatorname{softmax}(z_{nt})_c$$
+
+    A target row is a distribution over the classes (a soft one, such as ``[0.5, 0.5]`` for
+    "unsure", is allowed), or all zeros for padding, which then adds nothing.
+
+    Args:
+        logits: Scores after every word, ``(N, T, C)``, as ``EveryWord`` gives them.
+        targets: Target probabilities, ``(N, T, C)``; each row sums to 1, or is 0 (padding).
+
+    Returns:
+        The mean loss per real word, a 0-D tensor.
+
+    Examples:
+        >>> logits = torch.zeros(1, 3, 2)  # unsure after every word
+        >>> targets = torch.tensor([[[0.5, 0.5], [0.0, 1.0], [0.0, 0.0]]])  # the last is padding
+        >>> round(float(every_word_loss(logits, targets)), 4)  # log 2
+        0.6931
+    """
+    check_rank("logits", logits, (3,), "(N, T, C)")
+    check_rank("targets", targets, (3,), "(N, T, C)")
+    if targets.shape != logits.shape:
+        raise fail(
+            "targets", f"shaped like logits {tuple(logits.shape)}", f"shape {tuple(targets.shape)}"
+        )
+    targets = targets.to(logits.device)
+    sums = targets.sum(dim=-1)  # (N, T)
+    if (targets < 0).any() or not bool(((sums - 1).abs() < 1e-5).logical_or(sums == 0).all()):
+        raise fail("targets", "rows of probabilities summing to 1, or all 0 for padding", "others")
+    if not bool((sums > 0).any()):
+        raise fail("targets", "at least one word with a target", "padding only")
+    return -(targets * logits.log_softmax(dim=-1)).sum() / sums.sum()
+
+
 def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
     """How strongly the last state still depends on each word: $\\lVert \\partial h_T / \\partial x_t \\rVert_F$ for every $t$.
 
