@@ -9,6 +9,8 @@ import pytest
 import torch
 
 from eyememory.data.digits import load_digits
+from eyememory.models.eye import Eye
+from eyememory.models.memory import Memory
 from eyememory.export import (
     EYE_RECIPE,
     FORMAT,
@@ -20,7 +22,13 @@ from eyememory.export import (
     untrained_eye,
     untrained_memory,
 )
-from eyememory.data.sentences import ARTICLE_SENTENCE, but_reviews, contrastive_pairs
+from eyememory.data.sentences import (
+    ARTICLE_SENTENCE,
+    VERDICT_CONTROLS,
+    but_reviews,
+    contrastive_pairs,
+    matches_verdict,
+)
 from eyememory.data.text import tokenize
 from eyememory.training import accuracy
 
@@ -44,6 +52,7 @@ def exported(name: str) -> dict:
 def test_eye_file_comes_from_the_package() -> None:
     data = exported("eye")
     assert data["format"] == FORMAT
+    assert data["model"] == f"{Eye.__module__}.{Eye.__qualname__}"  # the name nn.js expects
     assert data["recipe"] == {**EYE_RECIPE, "seed": data["recipe"]["seed"]}
     untrained = untrained_eye(data["recipe"]["seed"])
     digits = load_digits()
@@ -58,11 +67,12 @@ def test_eye_file_comes_from_the_package() -> None:
 def test_memory_file_comes_from_the_package() -> None:
     data = exported("memory")
     assert data["format"] == FORMAT
+    assert data["model"] == f"{Memory.__module__}.{Memory.__qualname__}"  # the name nn.js expects
     assert data["recipe"] == {**MEMORY_RECIPE, "seed": data["recipe"]["seed"]}
-    vocab, ids, labels = memory_data()
+    vocab, ids, targets = memory_data()
     untrained = untrained_memory(len(vocab), data["recipe"]["seed"])
     assert data["provenance"]["initial_weights_sha256"] == fingerprint(*untrained.state_dict().values())
-    assert data["provenance"]["training_data_sha256"] == fingerprint(ids, labels)
+    assert data["provenance"]["training_data_sha256"] == fingerprint(ids, targets)
     memory, file_vocab = memory_from_json(data)
     assert file_vocab.tokens == vocab.tokens
     sentences, labels = but_reviews(1000, seed=MEMORY_RECIPE["review_seed"] + 100)
@@ -115,7 +125,10 @@ def test_eye_javascript_equals_pytorch(light: Reader) -> None:
 
 
 SENTENCES = [
+    *VERDICT_CONTROLS,  # the chapter's control prefixes
     ARTICLE_SENTENCE,
+    "the food was bad but the service was good",
+    "the service was good all things considered",  # an aside of words it never saw
     "the service was good but the food was bad",
     "The FOOD was Great, but the service was AWFUL!!!",  # case and punctuation
     "the pizza was bad but the waiter was good",  # words it never saw
@@ -147,6 +160,68 @@ def test_memory_javascript_equals_pytorch(light: Reader) -> None:
         pairs,
     )
     assert [int(p[1] > p[0]) for p in js] == labels.tolist()
+
+
+def test_the_explorer_and_the_chapter_agree_on_the_controls(light: Reader) -> None:
+    """The browser's reading after each control prefix is PyTorch's, and says the chapter's verdict."""
+    light.open("memory/")
+    page = light.page
+    js_model(page, "memory")
+    memory, vocab = memory_from_json(exported("memory"))
+    for text, verdict in VERDICT_CONTROLS.items():
+        js = page.evaluate("text => eyememory.nn.memoryForward(window.__model, text).probabilities", text)
+        with torch.no_grad():
+            expected = memory.trace(torch.tensor(vocab.encode(text))).probabilities[0, -1, 1]
+        assert abs(js[-1][1] - float(expected)) <= TOLERANCE, text
+        assert matches_verdict(js[-1][1], verdict), f"{text}: {js[-1][1]:.3f}, not {verdict}"
+
+
+def mind_changes(readings: list[float], words: list[str]) -> list[str]:
+    """When the reading first leaves the unsure band (0.2 to 0.8), then each time it lands
+    on the band's other side: the explorer's rule, written again in Python."""
+    changes, held = [], None
+    for word, p in zip(words, readings):
+        side = "positive" if p > 0.8 else "negative" if p < 0.2 else None
+        if side is not None and side != held:
+            changes.append(f"after “{word}”")
+            held = side
+    return changes
+
+
+@pytest.mark.parametrize(
+    ("text", "story"),
+    [
+        (
+            "the food was bad but the service was good",
+            "It made up its mind after “bad” and changed it once: after “good”.",
+        ),
+        ("the room was horrible to be honest", "It made up its mind after “horrible” and never changed it."),
+        ("the service was", "It never made up its mind."),
+    ],
+    ids=["but", "aside", "no opinion"],
+)
+def test_the_verdict_sentence_follows_the_readings(light: Reader, text: str, story: str) -> None:
+    visit = light.open("memory/", reload=False)
+    explorer = light.page.locator('[data-explorer="memory"]')
+    explorer.locator("input").fill(text)
+    summary = explorer.locator(".em-verdict").inner_text()
+    memory, vocab = memory_from_json(exported("memory"))
+    with torch.no_grad():
+        readings = memory.trace(torch.tensor(vocab.encode(text))).probabilities[0, :, 1].tolist()
+    formed, *flips = mind_changes(readings, tokenize(text)) or [None]
+    times = "once" if len(flips) == 1 else f"{len(flips)} times"
+    expected = (
+        "It never made up its mind."
+        if formed is None
+        else f"It made up its mind {formed}"
+        + (f" and changed it {times}: {', '.join(flips)}." if flips else " and never changed it.")
+    )
+    assert expected == story  # what PyTorch's readings say ...
+    assert story in summary  # ... is what the explorer says
+    last = readings[-1]
+    final = "positive" if last > 0.8 else "negative" if last < 0.2 else None
+    assert summary.startswith(f"The Memory reads this review as {final}" if final else "The Memory is unsure")
+    assert visit.console_errors == []
 
 
 def test_empty_sentence_gives_no_reading(light: Reader) -> None:
@@ -254,7 +329,7 @@ def test_the_flip_at_but_is_shown(light: Reader) -> None:
     assert "negative" in explorer.locator(".em-verdict").inner_text()
     explorer.locator("input").fill(ARTICLE_SENTENCE)
     summary = explorer.locator(".em-verdict").inner_text()
-    assert "positive" in summary and "changed its mind" in summary
+    assert "positive" in summary and "changed it once" in summary
     screenshot(light.page, "explorer-memory", '[data-explorer="memory"]')
     assert visit.console_errors == []
 
