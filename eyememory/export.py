@@ -110,7 +110,7 @@ def train_eye(seed: int = 0) -> tuple[Eye, dict]:
 
 
 def memory_data() -> tuple[Vocabulary, torch.Tensor, torch.Tensor]:
-    """The Memory explorer's vocabulary and training reviews: ``(vocab, ids (N, T), targets (N, T, 2))``.
+    """The Memory explorer's vocabulary and reviews: ``(vocab, ids (N, T), targets (N, T, 2))``.
 
     The vocabulary is the Memory chapter's (the same words in the same order); the targets
     are the verdict so far after every word, from

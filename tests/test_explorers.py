@@ -9,8 +9,14 @@ import pytest
 import torch
 
 from eyememory.data.digits import load_digits
-from eyememory.models.eye import Eye
-from eyememory.models.memory import Memory
+from eyememory.data.sentences import (
+    ARTICLE_SENTENCE,
+    VERDICT_CONTROLS,
+    but_reviews,
+    contrastive_pairs,
+    matches_verdict,
+)
+from eyememory.data.text import tokenize
 from eyememory.export import (
     EYE_RECIPE,
     FORMAT,
@@ -22,14 +28,8 @@ from eyememory.export import (
     untrained_eye,
     untrained_memory,
 )
-from eyememory.data.sentences import (
-    ARTICLE_SENTENCE,
-    VERDICT_CONTROLS,
-    but_reviews,
-    contrastive_pairs,
-    matches_verdict,
-)
-from eyememory.data.text import tokenize
+from eyememory.models.eye import Eye
+from eyememory.models.memory import Memory
 from eyememory.training import accuracy
 
 from .browser import Reader, screenshot
@@ -163,13 +163,15 @@ def test_memory_javascript_equals_pytorch(light: Reader) -> None:
 
 
 def test_the_explorer_and_the_chapter_agree_on_the_controls(light: Reader) -> None:
-    """The browser's reading after each control prefix is PyTorch's, and says the chapter's verdict."""
+    """The browser's reading after each control prefix is PyTorch's and says the chapter's verdict."""
     light.open("memory/")
     page = light.page
     js_model(page, "memory")
     memory, vocab = memory_from_json(exported("memory"))
     for text, verdict in VERDICT_CONTROLS.items():
-        js = page.evaluate("text => eyememory.nn.memoryForward(window.__model, text).probabilities", text)
+        js = page.evaluate(
+            "text => eyememory.nn.memoryForward(window.__model, text).probabilities", text
+        )
         with torch.no_grad():
             expected = memory.trace(torch.tensor(vocab.encode(text))).probabilities[0, -1, 1]
         assert abs(js[-1][1] - float(expected)) <= TOLERANCE, text
@@ -195,7 +197,10 @@ def mind_changes(readings: list[float], words: list[str]) -> list[str]:
             "the food was bad but the service was good",
             "It made up its mind after “bad” and changed it once: after “good”.",
         ),
-        ("the room was horrible to be honest", "It made up its mind after “horrible” and never changed it."),
+        (
+            "the room was horrible to be honest",
+            "It made up its mind after “horrible” and never changed it.",
+        ),
         ("the service was", "It never made up its mind."),
     ],
     ids=["but", "aside", "no opinion"],
@@ -220,7 +225,8 @@ def test_the_verdict_sentence_follows_the_readings(light: Reader, text: str, sto
     assert story in summary  # ... is what the explorer says
     last = readings[-1]
     final = "positive" if last > 0.8 else "negative" if last < 0.2 else None
-    assert summary.startswith(f"The Memory reads this review as {final}" if final else "The Memory is unsure")
+    opening = f"The Memory reads this review as {final}" if final else "The Memory is unsure"
+    assert summary.startswith(opening)
     assert visit.console_errors == []
 
 

@@ -287,8 +287,8 @@ def verdict_reviews(
     Each review is "the X was A [aside] but the Y was B [aside]", each aside 0 to
     ``max_gap`` words from ``FILLERS``. Most second clauses disagree with the first; a
     fraction ``agree`` of them agree, so that what decides is the opinion word read, not
-    the *but* before it. The targets are the [`verdicts_so_far`][eyememory.data.sentences.verdicts_so_far]:
-    training on them asks a model for a verdict on every prefix, so that its reading
+    the *but* before it. The targets are the
+    [`verdicts_so_far`][eyememory.data.sentences.verdicts_so_far]: training on them asks a model for a verdict on every prefix, so that its reading
     after any word means something.
 
     Args:

@@ -159,7 +159,7 @@ class Memory(Model):
 
 
 class EveryWord(Model):
-    """A [`Memory`][eyememory.models.memory.Memory] read after every word, for training on every prefix.
+    """A [`Memory`][eyememory.models.memory.Memory] read after every word, to train on every prefix.
 
     Its forward pass returns the scores of ``memory.trace(ids)``, one row per word; it owns
     no weights of its own, so training it trains ``memory`` itself, whose parameter names
@@ -183,7 +183,8 @@ class EveryWord(Model):
 def every_word_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Cross-entropy against a target distribution after every word, averaged over the real words.
 
-    $$\\ell = -\\frac{1}{\\sum_{n,t} \\sum_c y_{ntc}} \\sum_{n,t,c} y_{ntc} \\log \\operatorname{softmax}(z_{nt})_c$$
+    $$\\ell = -\\frac{1}{\\sum_{n,t,c} y_{ntc}}
+    \\sum_{n,t,c} y_{ntc} \\log \\operatorname{softmax}(z_{nt})_c$$
 
     A target row is a distribution over the classes (a soft one, such as ``[0.5, 0.5]`` for
     "unsure", is allowed), or all zeros for padding, which then adds nothing.
