@@ -9,6 +9,14 @@ import pytest
 import torch
 
 from eyememory.data.digits import load_digits
+from eyememory.data.sentences import (
+    ARTICLE_SENTENCE,
+    VERDICT_CONTROLS,
+    but_reviews,
+    contrastive_pairs,
+    matches_verdict,
+)
+from eyememory.data.text import tokenize
 from eyememory.export import (
     EYE_RECIPE,
     FORMAT,
@@ -17,11 +25,12 @@ from eyememory.export import (
     fingerprint,
     memory_data,
     memory_from_json,
+    probe,
     untrained_eye,
     untrained_memory,
 )
-from eyememory.data.sentences import ARTICLE_SENTENCE, but_reviews, contrastive_pairs
-from eyememory.data.text import tokenize
+from eyememory.models.eye import Eye
+from eyememory.models.memory import Memory
 from eyememory.training import accuracy
 
 from .browser import Reader, screenshot
@@ -41,16 +50,32 @@ def exported(name: str) -> dict:
 # seed, recipe or data set changes them, and `python -m eyememory.export` must be run again.
 
 
+def same_start(data: dict, untrained: torch.nn.Module) -> bool:
+    """The file's initial weights are the code's, up to the last bits a processor changes."""
+    recorded = torch.tensor(data["provenance"]["initial_weights_probe"], dtype=torch.float64)
+    ours = torch.tensor(probe(*untrained.state_dict().values()), dtype=torch.float64)
+    return recorded.shape == ours.shape and torch.allclose(ours, recorded, rtol=1e-5, atol=1e-4)
+
+
 def test_eye_file_comes_from_the_package() -> None:
     data = exported("eye")
     assert data["format"] == FORMAT
+    assert data["model"] == f"{Eye.__module__}.{Eye.__qualname__}"  # the name nn.js expects
     assert data["recipe"] == {**EYE_RECIPE, "seed": data["recipe"]["seed"]}
     untrained = untrained_eye(data["recipe"]["seed"])
     digits = load_digits()
-    assert data["provenance"]["initial_weights_sha256"] == fingerprint(*untrained.state_dict().values())
-    assert data["provenance"]["training_data_sha256"] == fingerprint(digits.train_images, digits.train_labels)
+    assert same_start(data, untrained)
+    assert data["provenance"]["training_data_sha256"] == fingerprint(
+        digits.train_images, digits.train_labels
+    )
     eye = eye_from_json(data)  # names and shapes must match the package's Eye
-    assert abs(accuracy(eye, digits.test_images, digits.test_labels) - data["provenance"]["test_accuracy"]) < 1e-4
+    assert (
+        abs(
+            accuracy(eye, digits.test_images, digits.test_labels)
+            - data["provenance"]["test_accuracy"]
+        )
+        < 1e-4
+    )
     for example in data["examples"]:
         assert sum(example["pixels"]) > 0 and len(example["pixels"]) == 64
 
@@ -58,11 +83,12 @@ def test_eye_file_comes_from_the_package() -> None:
 def test_memory_file_comes_from_the_package() -> None:
     data = exported("memory")
     assert data["format"] == FORMAT
+    assert data["model"] == f"{Memory.__module__}.{Memory.__qualname__}"  # the name nn.js expects
     assert data["recipe"] == {**MEMORY_RECIPE, "seed": data["recipe"]["seed"]}
-    vocab, ids, labels = memory_data()
+    vocab, ids, targets = memory_data()
     untrained = untrained_memory(len(vocab), data["recipe"]["seed"])
-    assert data["provenance"]["initial_weights_sha256"] == fingerprint(*untrained.state_dict().values())
-    assert data["provenance"]["training_data_sha256"] == fingerprint(ids, labels)
+    assert same_start(data, untrained)
+    assert data["provenance"]["training_data_sha256"] == fingerprint(ids, targets)
     memory, file_vocab = memory_from_json(data)
     assert file_vocab.tokens == vocab.tokens
     sentences, labels = but_reviews(1000, seed=MEMORY_RECIPE["review_seed"] + 100)
@@ -94,12 +120,14 @@ def test_eye_javascript_equals_pytorch(light: Reader) -> None:
     eye = eye_from_json(exported("eye"))
     digits = load_digits()
     generator = torch.Generator().manual_seed(0)
-    images = torch.cat([
-        digits.test_images[:24],  # real digits
-        torch.rand(4, 1, 8, 8, generator=generator),  # noise
-        torch.zeros(1, 1, 8, 8),  # an empty pad
-        torch.ones(1, 1, 8, 8),  # a full one
-    ])  # (30, 1, 8, 8)
+    images = torch.cat(
+        [
+            digits.test_images[:24],  # real digits
+            torch.rand(4, 1, 8, 8, generator=generator),  # noise
+            torch.zeros(1, 1, 8, 8),  # an empty pad
+            torch.ones(1, 1, 8, 8),  # a full one
+        ]
+    )  # (30, 1, 8, 8)
     js = page.evaluate(
         "images => images.map(x => { const r = eyememory.nn.eyeForward(window.__model, x);"
         " return {p: r.probabilities, conv1: Array.from(r.conv1.data)}; })",
@@ -108,14 +136,22 @@ def test_eye_javascript_equals_pytorch(light: Reader) -> None:
     with torch.no_grad():
         maps = eye.features(images)
         expected = maps["logits"].softmax(dim=1)
-    torch.testing.assert_close(torch.tensor([r["p"] for r in js], dtype=torch.float32), expected, atol=TOLERANCE, rtol=0)
     torch.testing.assert_close(
-        torch.tensor([r["conv1"] for r in js], dtype=torch.float32), maps["conv1"].reshape(len(images), -1), atol=TOLERANCE, rtol=0
+        torch.tensor([r["p"] for r in js], dtype=torch.float32), expected, atol=TOLERANCE, rtol=0
+    )
+    torch.testing.assert_close(
+        torch.tensor([r["conv1"] for r in js], dtype=torch.float32),
+        maps["conv1"].reshape(len(images), -1),
+        atol=TOLERANCE,
+        rtol=0,
     )
 
 
 SENTENCES = [
+    *VERDICT_CONTROLS,  # the chapter's control prefixes
     ARTICLE_SENTENCE,
+    "the food was bad but the service was good",
+    "the service was good all things considered",  # an aside of words it never saw
     "the service was good but the food was bad",
     "The FOOD was Great, but the service was AWFUL!!!",  # case and punctuation
     "the pizza was bad but the waiter was good",  # words it never saw
@@ -138,20 +174,98 @@ def test_memory_javascript_equals_pytorch(light: Reader) -> None:
         with torch.no_grad():
             trace = memory.trace(torch.tensor(vocab.encode(sentence)))
         torch.testing.assert_close(
-            torch.tensor(js["probabilities"], dtype=torch.float32), trace.probabilities[0], atol=TOLERANCE, rtol=0
+            torch.tensor(js["probabilities"], dtype=torch.float32),
+            trace.probabilities[0],
+            atol=TOLERANCE,
+            rtol=0,
         )
-        torch.testing.assert_close(torch.tensor(js["states"], dtype=torch.float32), trace.states[0], atol=TOLERANCE, rtol=0)
+        torch.testing.assert_close(
+            torch.tensor(js["states"], dtype=torch.float32), trace.states[0], atol=TOLERANCE, rtol=0
+        )
     pairs, labels = contrastive_pairs(50, seed=3)
     js = page.evaluate(
-        "texts => texts.map(t => { const p = eyememory.nn.memoryForward(window.__model, t).probabilities; return p[p.length - 1]; })",
+        "texts => texts.map(t => {"
+        " const p = eyememory.nn.memoryForward(window.__model, t).probabilities;"
+        " return p[p.length - 1]; })",
         pairs,
     )
     assert [int(p[1] > p[0]) for p in js] == labels.tolist()
 
 
+def test_the_explorer_and_the_chapter_agree_on_the_controls(light: Reader) -> None:
+    """The browser reads each control prefix as PyTorch does, with the chapter's verdict."""
+    light.open("memory/")
+    page = light.page
+    js_model(page, "memory")
+    memory, vocab = memory_from_json(exported("memory"))
+    for text, verdict in VERDICT_CONTROLS.items():
+        js = page.evaluate(
+            "text => eyememory.nn.memoryForward(window.__model, text).probabilities", text
+        )
+        with torch.no_grad():
+            expected = memory.trace(torch.tensor(vocab.encode(text))).probabilities[0, -1, 1]
+        assert abs(js[-1][1] - float(expected)) <= TOLERANCE, text
+        assert matches_verdict(js[-1][1], verdict), f"{text}: {js[-1][1]:.3f}, not {verdict}"
+
+
+def mind_changes(readings: list[float], words: list[str]) -> list[str]:
+    """When the reading first leaves the unsure band (0.2 to 0.8), then each time it lands
+    on the band's other side: the explorer's rule, written again in Python."""
+    changes, held = [], None
+    for word, p in zip(words, readings, strict=True):
+        side = "positive" if p > 0.8 else "negative" if p < 0.2 else None
+        if side is not None and side != held:
+            changes.append(f"after “{word}”")
+            held = side
+    return changes
+
+
+@pytest.mark.parametrize(
+    ("text", "story"),
+    [
+        (
+            "the food was bad but the service was good",
+            "It made up its mind after “bad” and changed it once: after “good”.",
+        ),
+        (
+            "the room was horrible to be honest",
+            "It made up its mind after “horrible” and never changed it.",
+        ),
+        ("the service was", "It never made up its mind."),
+    ],
+    ids=["but", "aside", "no opinion"],
+)
+def test_the_verdict_sentence_follows_the_readings(light: Reader, text: str, story: str) -> None:
+    visit = light.open("memory/", reload=False)
+    explorer = light.page.locator('[data-explorer="memory"]')
+    explorer.locator("input").fill(text)
+    summary = explorer.locator(".em-verdict").inner_text()
+    memory, vocab = memory_from_json(exported("memory"))
+    with torch.no_grad():
+        readings = memory.trace(torch.tensor(vocab.encode(text))).probabilities[0, :, 1].tolist()
+    formed, *flips = mind_changes(readings, tokenize(text)) or [None]
+    times = "once" if len(flips) == 1 else f"{len(flips)} times"
+    expected = (
+        "It never made up its mind."
+        if formed is None
+        else f"It made up its mind {formed}"
+        + (f" and changed it {times}: {', '.join(flips)}." if flips else " and never changed it.")
+    )
+    assert expected == story  # what PyTorch's readings say ...
+    assert story in summary  # ... is what the explorer says
+    last = readings[-1]
+    final = "positive" if last > 0.8 else "negative" if last < 0.2 else None
+    opening = f"The Memory reads this review as {final}" if final else "The Memory is unsure"
+    assert summary.startswith(opening)
+    assert visit.console_errors == []
+
+
 def test_empty_sentence_gives_no_reading(light: Reader) -> None:
     light.open("memory/")
-    js = light.page.evaluate("() => eyememory.explorers.loadModel('memory').then(m => eyememory.nn.memoryForward(m, '   '))")
+    js = light.page.evaluate(
+        "() => eyememory.explorers.loadModel('memory')"
+        ".then(m => eyememory.nn.memoryForward(m, '   '))"
+    )
     assert js["words"] == [] and js["probabilities"] == []
 
 
@@ -175,7 +289,9 @@ def test_drawing_clearing_and_keyboard(light: Reader) -> None:
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15)
     page.mouse.down()
     for k in range(20):
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * (0.15 + 0.035 * k))
+        page.mouse.move(
+            box["x"] + box["width"] * 0.5, box["y"] + box["height"] * (0.15 + 0.035 * k)
+        )
     page.mouse.up()
     assert verdict.inner_text().startswith("The Eye reads a ")
     screenshot(page, "explorer-eye-drawn", '[data-explorer="eye"]')
@@ -186,7 +302,8 @@ def test_drawing_clearing_and_keyboard(light: Reader) -> None:
     for key in ["ArrowRight", " ", "ArrowDown", " ", "ArrowDown", " "]:
         page.keyboard.press(key)
     inked = explorer.locator(".em-grid").first.evaluate(
-        "grid => [...grid.children].filter(c => c.style.getPropertyValue('--em-strength') === '1.000').length"
+        "grid => [...grid.children]"
+        ".filter(c => c.style.getPropertyValue('--em-strength') === '1.000').length"
     )
     assert inked == 3
 
@@ -216,7 +333,9 @@ def test_picking_test_digits(light: Reader) -> None:
         best = int(expected.argmax())
         assert explorer.locator(".em-verdict").inner_text().startswith(f"The Eye reads a {best} ")
         shown = explorer.locator(".em-bar__value").nth(best).inner_text()
-        assert abs(float(shown.rstrip("%")) - 100 * float(expected[best])) <= 0.06  # one decimal shown
+        assert (
+            abs(float(shown.rstrip("%")) - 100 * float(expected[best])) <= 0.06
+        )  # one decimal shown
     assert visit.console_errors == []
 
 
@@ -228,7 +347,10 @@ def test_picking_test_digits(light: Reader) -> None:
         ("the pizza was bad but the waiter was good", "<unk>"),
         ("!!! ,,, ???", "The Memory reads"),
         (" ".join(["the food was bad but the service was good"] * 10), "The Memory reads"),
-        (" ".join(["the food was bad but the service was good"] * 40), "Only the first 200 of your 360 words"),
+        (
+            " ".join(["the food was bad but the service was good"] * 40),
+            "Only the first 200 of your 360 words",
+        ),
     ],
     ids=["empty", "spaces", "unknown words", "punctuation", "90 words", "360 words"],
 )
@@ -254,7 +376,7 @@ def test_the_flip_at_but_is_shown(light: Reader) -> None:
     assert "negative" in explorer.locator(".em-verdict").inner_text()
     explorer.locator("input").fill(ARTICLE_SENTENCE)
     summary = explorer.locator(".em-verdict").inner_text()
-    assert "positive" in summary and "changed its mind" in summary
+    assert "positive" in summary and "changed it once" in summary
     screenshot(light.page, "explorer-memory", '[data-explorer="memory"]')
     assert visit.console_errors == []
 
@@ -262,7 +384,9 @@ def test_the_flip_at_but_is_shown(light: Reader) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_explorers_on_a_phone(site, scheme: str) -> None:
     browser, url, _ = site
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme=scheme)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme=scheme
+    )
     try:
         page = context.new_page()
         errors = []

@@ -1,4 +1,4 @@
-"""The Memory's helpers and models: text, sentences, bag of words, series, Memory, NextStep, CharLM."""
+"""The Memory's helpers and models: text, sentences, bags of words, series, Memory, CharLM."""
 
 from __future__ import annotations
 
@@ -19,11 +19,16 @@ from eyememory.data.sentences import (
     FILLERS,
     NEGATIVE,
     POSITIVE,
+    VERDICT_CONTROLS,
+    UnknownAsides,
     but_reviews,
     contrastive_pairs,
     distant_reviews,
     filler,
+    matches_verdict,
     swap_clauses,
+    verdict_reviews,
+    verdicts_so_far,
 )
 from eyememory.data.text import PAD, UNK, Vocabulary, pad, tokenize
 from eyememory.models.bag_of_words import BagOfNgrams
@@ -34,7 +39,7 @@ from eyememory.models.charlm import (
     sequence_cross_entropy,
     text_windows,
 )
-from eyememory.models.memory import Memory, NextStep, gradient_norms
+from eyememory.models.memory import EveryWord, Memory, NextStep, every_word_loss, gradient_norms
 from eyememory.nn.rnn import GRU, LSTM, RNN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,11 +101,13 @@ def test_pad_keeps_every_sequence(sequences: list[list[int]]) -> None:
     [
         (
             lambda: pad([]),
-            r"sequences must be a non\-empty list of non\-empty lists of non\-negative ints, got \[\]",
+            r"sequences must be a non\-empty list of non\-empty lists of non\-negative ints, "
+            r"got \[\]",
         ),
         (
             lambda: pad([[1], []]),
-            r"sequences must be a non\-empty list of non\-empty lists of non\-negative ints, got \[\[1\], \[\]\]",
+            r"sequences must be a non\-empty list of non\-empty lists of non\-negative ints, "
+            r"got \[\[1\], \[\]\]",
         ),
         (
             lambda: pad([[1, 2, 3]], length=2),
@@ -221,11 +228,86 @@ def test_the_article_sentence_is_a_review_the_generator_can_write() -> None:
             r"sentence must be a str containing ' but ' exactly once, got 'the food was bad'",
         ),
         (lambda: filler(-2, random.Random(0)), r"length must be a non\-negative int, got \-2"),
+        (lambda: verdict_reviews(5, max_gap=-1), r"max_gap must be a non\-negative int, got \-1"),
+        (
+            lambda: verdict_reviews(5, agree=2),
+            r"agree must be a number in \[0\.0, 1\.0\], got 2",
+        ),
+        (lambda: verdicts_so_far(["good"]), r"sentence must be a str, got"),
+        (
+            lambda: matches_verdict(0.5, "maybe"),
+            r"verdict must be one of 'unsure', 'positive', 'negative', 'not positive', got 'maybe'",
+        ),
+        (
+            lambda: matches_verdict(1.5, "unsure"),
+            r"positive must be a number in \[0\.0, 1\.0\], got 1\.5",
+        ),
+        (lambda: UnknownAsides(["the"], p=0.1), r"vocab must be a Vocabulary, got"),
+        (
+            lambda: UnknownAsides(Vocabulary(["the"]), p=-0.1),
+            r"p must be a number in \[0\.0, 1\.0\], got \-0\.1",
+        ),
     ],
 )
 def test_sentences_bad_input(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_verdicts_so_far_follow_the_latest_opinion_word() -> None:
+    text = "the food was very bad as expected but the service was good honestly"
+    assert verdicts_so_far(text) == [0.5] * 4 + [0.0] * 7 + [1.0] * 2
+    assert verdicts_so_far("the service") == [0.5, 0.5]
+
+
+def test_verdict_reviews_target_every_word_and_pad_with_zeros() -> None:
+    sentences, targets = verdict_reviews(300, seed=3, max_gap=3, agree=0.25)
+    N, T, C = targets.shape
+    assert (N, C) == (300, 2) and max(len(s.split()) for s in sentences) == T
+    agreeing = 0
+    for sentence, target in zip(sentences, targets, strict=True):
+        words = sentence.split()
+        assert target[: len(words), 1].tolist() == verdicts_so_far(sentence)
+        assert target[: len(words)].sum(dim=1).allclose(torch.ones(len(words)))
+        assert (target[len(words) :] == 0).all()  # padding has no target
+        first, second = sentence.split(" but ")
+        for part in (first, second):  # an aside of 0 to 3 words after each opinion word
+            words = part.split()
+            opinion = max(i for i, w in enumerate(words) if w in POSITIVE + NEGATIVE)
+            assert 0 <= len(words) - opinion - 1 <= 3
+        agreeing += verdicts_so_far(first)[-1] == verdicts_so_far(sentence)[-1]
+    assert 0.15 < agreeing / N < 0.35  # about a quarter agree
+    again, _ = verdict_reviews(300, seed=3, max_gap=3, agree=0.25)
+    assert again == sentences
+
+
+def test_matches_verdict_bands() -> None:
+    unsure = [matches_verdict(p, "unsure") for p in (0.2, 0.21, 0.79, 0.8)]
+    assert unsure == [False, True, True, False]
+    assert matches_verdict(0.81, "positive") and matches_verdict(0.19, "negative")
+    assert matches_verdict(0.49, "not positive") and not matches_verdict(0.5, "not positive")
+    assert set(VERDICT_CONTROLS.values()) <= {"unsure", "positive", "negative", "not positive"}
+    for text in VERDICT_CONTROLS:  # every control is a prefix the generator can write
+        assert all(w in vocabulary_words() for w in text.split())
+
+
+def vocabulary_words() -> set[str]:
+    sentences, _ = verdict_reviews(500, seed=0)
+    return {w for s in sentences for w in s.split()}
+
+
+def test_unknown_asides_replace_only_aside_words() -> None:
+    vocab = Vocabulary.build(["the food was good but the service was bad", *FILLERS])
+    ids = torch.tensor([vocab.encode("the food was good in the old town but the service was bad")])
+    everything = UnknownAsides(vocab, p=1.0)(ids, torch.Generator().manual_seed(0))
+    assert vocab.decode(everything[0].tolist()) == (
+        "the food was good <unk> the <unk> <unk> but the service was bad"
+    )
+    assert torch.equal(UnknownAsides(vocab, p=0.0)(ids, torch.Generator()), ids)
+    many = ids.repeat(2000, 1)  # (2000, T)
+    some = UnknownAsides(vocab, p=0.1)(many, torch.Generator().manual_seed(0))
+    share = (some == vocab.unk_index).float().sum() / (2000 * 3)  # 3 aside words per row
+    assert 0.08 < float(share) < 0.12
 
 
 # --- bag of words -----------------------------------------------------------------------
@@ -387,6 +469,49 @@ def test_memory_learns_but_reviews_quickly() -> None:
     assert (predictions == pair_labels).float().mean() > 0.95
 
 
+def test_every_word_loss_is_cross_entropy_over_the_real_words() -> None:
+    logits = torch.randn(3, 5, 2)
+    labels = torch.randint(0, 2, (3, 5))
+    targets = F.one_hot(labels, 2).float()  # (3, 5, 2)
+    targets[1, 3:] = 0  # padding
+    real = targets.sum(-1) > 0  # (3, 5)
+    expected = F.cross_entropy(logits[real], labels[real])
+    torch.testing.assert_close(every_word_loss(logits, targets), expected)
+    soft = torch.full((1, 2, 2), 0.5)
+    unsure = every_word_loss(torch.zeros(1, 2, 2), soft)
+    torch.testing.assert_close(unsure, torch.tensor(0.6931), atol=1e-4, rtol=0)  # log 2
+
+
+def test_training_on_every_prefix_gives_a_verdict_after_every_word() -> None:
+    sentences, targets = verdict_reviews(600, seed=1, max_gap=2)
+    vocab = Vocabulary.build(sentences + list(FILLERS))
+    model = Memory(len(vocab), hidden_size=16, seed=0)
+    before = {name: tuple(p.shape) for name, p in model.named_parameters()}
+    history = fit(
+        EveryWord(model),
+        vocab.encode_batch(sentences)[0],
+        targets,
+        epochs=4,
+        lr=0.01,
+        max_grad_norm=1.0,
+        loss_fn=every_word_loss,
+        progress=False,
+    )
+    assert history.loss[-1] < history.loss[0]
+    assert {name: tuple(p.shape) for name, p in model.named_parameters()} == before
+
+    def reading(text: str) -> float:
+        with torch.no_grad():
+            return float(model.trace(torch.tensor(vocab.encode(text))).probabilities[0, -1, 1])
+
+    assert matches_verdict(reading("the service"), "unsure")
+    assert matches_verdict(reading("the service was good"), "positive")
+    assert matches_verdict(reading("the service was bad but the food was good"), "positive")
+    pairs, pair_labels = contrastive_pairs(100, seed=2)
+    predictions = model(vocab.encode_batch(pairs)[0]).argmax(-1)  # forward: after the last word
+    assert (predictions == pair_labels).float().mean() > 0.95
+
+
 def test_gradient_norms_vanish_with_distance_in_an_rnn() -> None:
     model = Memory(vocab_size=10, hidden_size=8, seed=0)
     norms = gradient_norms(
@@ -434,6 +559,23 @@ def test_gradient_norms_equal_a_full_jacobian() -> None:
         (
             lambda: gradient_norms(Memory(10), torch.tensor([3, 0])),
             r"ids must be one non\-empty sentence without padding, got \[3, 0\]",
+        ),
+        (lambda: EveryWord("memory"), r"memory must be a Memory, got"),
+        (
+            lambda: every_word_loss(torch.zeros(2, 3, 2), torch.zeros(2, 4, 2)),
+            r"targets must be shaped like logits \(2, 3, 2\), got shape \(2, 4, 2\)",
+        ),
+        (
+            lambda: every_word_loss(torch.zeros(1, 2, 2), torch.tensor([[[0.5, 0.6], [1.0, 0.0]]])),
+            r"targets must be rows of probabilities summing to 1, or all 0 for padding",
+        ),
+        (
+            lambda: every_word_loss(torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)),
+            r"targets must be at least one word with a target, got padding only",
+        ),
+        (
+            lambda: every_word_loss(torch.zeros(2, 2), torch.zeros(2, 2)),
+            r"logits must be 3-D with shape \(N, T, C\), got 2-D",
         ),
         (
             lambda: NextStep()(torch.randn(4)),
@@ -572,11 +714,13 @@ def test_notebook_links_lead_to_built_pages_and_anchors(built_site) -> None:
         (lambda: Memory(10, num_classes=True), r"num_classes must be a positive int, got True"),
         (
             lambda: Memory(10)(torch.tensor([[0, 3, 4]])),
-            r"ids must be words first, then padding \(0\) only at the end, got padding inside row 0",
+            r"ids must be words first, then padding \(0\) only at the end, "
+            r"got padding inside row 0",
         ),
         (
             lambda: Memory(10)(torch.tensor([[3, 0, 4]])),
-            r"ids must be words first, then padding \(0\) only at the end, got padding inside row 0",
+            r"ids must be words first, then padding \(0\) only at the end, "
+            r"got padding inside row 0",
         ),
     ],
 )

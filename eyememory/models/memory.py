@@ -1,4 +1,4 @@
-"""The Memory at work: a sentence classifier and a next-step predictor built on the recurrent layers.
+"""The Memory at work: a sentence classifier and a next-step predictor, on the recurrent layers.
 
 [`Memory`][eyememory.models.memory.Memory] reads a sentence word by word: each word's index
 becomes a vector (an embedding), the recurrent layer updates its hidden state with it,
@@ -119,7 +119,7 @@ class Memory(Model):
         return sentence_lengths(ids, self.embedding.num_embeddings, self.padding_idx)
 
     def states(self, ids: torch.Tensor) -> torch.Tensor:
-        """The hidden state after every word, ``(N, T, H)`` (states after padding are meaningless)."""
+        """The hidden state after every word, ``(N, T, H)`` (meaningless after the padding)."""
         out, _ = self.rnn(self.embedding(ids))  # (N, T, E) -> (N, T, H)
         return out
 
@@ -158,8 +158,69 @@ class Memory(Model):
         return MemoryTrace(states, self.head(states), lengths)  # logits (N, T, C)
 
 
+class EveryWord(Model):
+    """A [`Memory`][eyememory.models.memory.Memory] read after every word, to train on every prefix.
+
+    Its forward pass returns the scores of ``memory.trace(ids)``, one row per word; it owns
+    no weights of its own, so training it trains ``memory`` itself, whose parameter names
+    stay as they were. Pair it with [`every_word_loss`][eyememory.models.memory.every_word_loss].
+
+    Examples:
+        >>> memory = Memory(vocab_size=10, hidden_size=8, seed=0)
+        >>> EveryWord(memory)(torch.tensor([[2, 3, 4], [5, 0, 0]])).shape
+        torch.Size([2, 3, 2])
+    """
+
+    def __init__(self, memory: Memory) -> None:
+        super().__init__()
+        self.memory = check_instance("memory", memory, Memory, "a Memory")
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Scores after every word, ``(N, T, C)``; the rows after a sentence's end mean nothing."""
+        return self.memory.trace(ids).logits
+
+
+def every_word_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy against a target distribution after every word, averaged over the real words.
+
+    $$\\ell = -\\frac{1}{\\sum_{n,t,c} y_{ntc}}
+    \\sum_{n,t,c} y_{ntc} \\log \\operatorname{softmax}(z_{nt})_c$$
+
+    A target row is a distribution over the classes (a soft one, such as ``[0.5, 0.5]`` for
+    "unsure", is allowed), or all zeros for padding, which then adds nothing.
+
+    Args:
+        logits: Scores after every word, ``(N, T, C)``, as ``EveryWord`` gives them.
+        targets: Target probabilities, ``(N, T, C)``; each row sums to 1, or is 0 (padding).
+
+    Returns:
+        The mean loss per real word, a 0-D tensor.
+
+    Examples:
+        >>> logits = torch.zeros(1, 3, 2)  # unsure after every word
+        >>> targets = torch.tensor([[[0.5, 0.5], [0.0, 1.0], [0.0, 0.0]]])  # the last is padding
+        >>> round(float(every_word_loss(logits, targets)), 4)  # log 2
+        0.6931
+    """
+    check_rank("logits", logits, (3,), "(N, T, C)")
+    check_rank("targets", targets, (3,), "(N, T, C)")
+    if targets.shape != logits.shape:
+        raise fail(
+            "targets", f"shaped like logits {tuple(logits.shape)}", f"shape {tuple(targets.shape)}"
+        )
+    targets = targets.to(logits.device)
+    sums = targets.sum(dim=-1)  # (N, T)
+    if (targets < 0).any() or not bool(((sums - 1).abs() < 1e-5).logical_or(sums == 0).all()):
+        raise fail("targets", "rows of probabilities summing to 1, or all 0 for padding", "others")
+    if not bool((sums > 0).any()):
+        raise fail("targets", "at least one word with a target", "padding only")
+    return -(targets * logits.log_softmax(dim=-1)).sum() / sums.sum()
+
+
 def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
-    """How strongly the last state still depends on each word: $\\lVert \\partial h_T / \\partial x_t \\rVert_F$ for every $t$.
+    """How strongly the last state still depends on each word, for every $t$:
+
+    $$\\lVert \\partial h_T / \\partial x_t \\rVert_F$$
 
     $x_t$ is the embedding of word $t$ and $h_T$ the state after the last word. Training
     moves the weights along these gradients, so where they are tiny the model cannot learn
@@ -196,9 +257,10 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
 
 
 class NextStep(Model):
-    """Reads a window of a series and predicts the next value: a recurrent layer and a linear read-out.
+    """Reads a window of a series and predicts the next value: recurrence, then a linear read-out.
 
-    $$h_t = \\tanh(W_{ih}\\, x_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad \\hat x_{T+1} = w^\\top h_T + b$$
+    $$h_t = \\tanh(W_{ih}\\, x_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad
+    \\hat x_{T+1} = w^\\top h_T + b$$
 
     Args:
         hidden_size: Size of the hidden state ``H``.

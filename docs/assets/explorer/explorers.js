@@ -383,12 +383,28 @@
       drawGrid(grid, byUnit, H, T, { signed: true, scale: 1, label: grid.getAttribute("aria-label") });
       heat.replaceChildren(grid);
 
-      const flips = [];
-      for (let t = 1; t < T; t++) if (p[t] >= 0.5 !== p[t - 1] >= 0.5) flips.push(`after “${reading.words[t]}”`);
+      // Between 0.2 and 0.8 the Memory is unsure. It makes up its mind when a reading first
+      // leaves that band, and changes it when a reading crosses 0.5 to the band's other side.
+      const side = (v) => (v > 0.8 ? "positive" : v < 0.2 ? "negative" : null);
+      const changes = [];
+      let held = null;
+      for (let t = 0; t < T; t++) {
+        const now = side(p[t]);
+        if (now === null || now === held) continue;
+        changes.push(`after “${reading.words[t]}”`);
+        held = now;
+      }
+      const [formed, ...flips] = changes;
       const last = p[T - 1];
+      const final = side(last);
       verdict.textContent =
-        `The Memory reads this review as ${last >= 0.5 ? "positive" : "negative"} (${percent(Math.max(last, 1 - last))} sure).` +
-        (flips.length ? ` It changed its mind ${flips.length === 1 ? "once" : `${flips.length} times`}: ${flips.join(", ")}.` : " It never changed its mind.") +
+        (final === null
+          ? `The Memory is unsure about this review (${percent(last)} positive).`
+          : `The Memory reads this review as ${final} (${percent(Math.max(last, 1 - last))} sure).`) +
+        (formed === undefined
+          ? " It never made up its mind."
+          : ` It made up its mind ${formed}` +
+            (flips.length ? ` and changed it ${flips.length === 1 ? "once" : `${flips.length} times`}: ${flips.join(", ")}.` : " and never changed it.")) +
         (reading.unknown.some(Boolean) ? " Words it never saw in training count as <unk>." : "") +
         (cut ? ` Only the first ${MAX_WORDS} of your ${tokens.length} words were read.` : "");
     }

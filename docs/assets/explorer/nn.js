@@ -186,7 +186,7 @@
   function expectedShapes(json) {
     const shape = (name) => (json.parameters[name] && json.parameters[name].shape) || [];
     const classes = (json.classes || []).length;
-    if (json.model === "eyememory.eye.Eye") {
+    if (json.model === "eyememory.models.eye.Eye") {
       const [C1, , K] = shape("conv1.weight");
       const C2 = shape("conv2.weight")[0];
       let side = 8; // two rounds of a convolution and a 2×2 pooling
@@ -197,7 +197,7 @@
         "fc.weight": [classes, features], "fc.bias": [classes],
       };
     }
-    if (json.model === "eyememory.memory.Memory") {
+    if (json.model === "eyememory.models.memory.Memory") {
       const E = shape("embedding.weight")[1];
       const H = shape("rnn.weight_hh_l0")[0];
       return {
@@ -205,7 +205,7 @@
         "rnn.bias_ih_l0": [H], "rnn.bias_hh_l0": [H], "head.weight": [classes, H], "head.bias": [classes],
       };
     }
-    throw new Error(`model must be eyememory.eye.Eye or eyememory.memory.Memory, got ${json.model}`);
+    throw new Error(`model must be eyememory.models.eye.Eye or eyememory.models.memory.Memory, got ${json.model}`);
   }
 
   // Weights arrive as {name: {shape, data: [numbers]}}; keep them as typed arrays. A file that
