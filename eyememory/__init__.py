@@ -36,15 +36,21 @@ from .nn import (
     GlobalMaxPool2d,
     MaxPool2d,
 )
-from .nn.conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d
-from .nn.pool import (
+from .nn.functional import (
     avg_pool2d,
+    conv1d,
+    conv2d,
+    conv2d_sliding,
+    conv_output_size,
     global_avg_pool2d,
     global_max_pool2d,
+    gru_cell,
+    lstm_cell,
     max_pool2d,
+    pad2d,
     pool_output_size,
+    rnn_cell,
 )
-from .nn.recurrence import gru_cell, lstm_cell, rnn_cell
 from .training import History, accuracy, fit, mse, pick_device, predict, seed_everything
 
 __all__ = [

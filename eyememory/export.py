@@ -207,17 +207,19 @@ def parameters_to_json(model: nn.Module) -> dict[str, dict[str, list]]:
     }
 
 
+def _check_record(provenance: object, seed: object) -> None:
+    """What every explorer file records besides its model: where it came from, and its seed."""
+    check_instance("provenance", provenance, dict, "a dict")
+    check_seed("seed", seed)
+
+
 def eye_to_json(eye: Eye, provenance: dict, seed: int) -> dict:
     """The Eye explorer's file: weights, architecture and a few test digits to pick from."""
     check_instance("eye", eye, Eye, "an Eye")
     if eye.head_kind != "max":
-        raise fail(
-            "eye",
-            "an Eye with the global max head (what the explorer draws)",
-            f"head {eye.head_kind!r}",
-        )
-    check_instance("provenance", provenance, dict, "a dict")
-    check_seed("seed", seed)
+        wanted = "an Eye with the global max head (what the explorer draws)"
+        raise fail("eye", wanted, f"head {eye.head_kind!r}")
+    _check_record(provenance, seed)
     digits = load_digits()
     examples = []
     for label in range(10):
@@ -243,11 +245,8 @@ def memory_to_json(memory: Memory, vocab: Vocabulary, provenance: dict, seed: in
     """The Memory explorer's file: weights, vocabulary and class names."""
     check_instance("memory", memory, Memory, "a Memory")
     if memory.cell != "rnn":
-        raise fail(
-            "memory",
-            "a Memory with cell='rnn' (the explorer runs the tanh RNN)",
-            f"cell {memory.cell!r}",
-        )
+        wanted = "a Memory with cell='rnn' (the explorer runs the tanh RNN)"
+        raise fail("memory", wanted, f"cell {memory.cell!r}")
     check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
     check_size(
         "vocab",
@@ -255,8 +254,7 @@ def memory_to_json(memory: Memory, vocab: Vocabulary, provenance: dict, seed: in
         memory.embedding.num_embeddings,
         "as many tokens as the Memory's vocab_size",
     )
-    check_instance("provenance", provenance, dict, "a dict")
-    check_seed("seed", seed)
+    _check_record(provenance, seed)
     return {
         "format": FORMAT,
         "model": "eyememory.models.memory.Memory",

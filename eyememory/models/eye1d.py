@@ -47,21 +47,21 @@ class WordEye(Model):
         kernel_size: Words each kernel spans ``k`` (odd, so that position ``t`` is its centre).
         dilations: One entry per layer: the spacing of that layer's taps.
         num_classes: Number of classes.
-        padding_idx: The index that pads short sentences; it must come after the real words.
-        seed: If given, the initial weights come from this seed (the global generator is
-            left as it was).
+        padding_idx: The id that fills a short sentence out to the batch's length, after
+            its words.
+        seed: Seeds the initial weights alone; torch's global generator is left untouched.
 
     Examples:
         >>> model = WordEye(vocab_size=10, channels=8, seed=0)
-        >>> ids = torch.tensor([[2, 3, 4, 5], [6, 7, 0, 0]])  # the second sentence has 2 words
-        >>> model(ids).shape
-        torch.Size([2, 2])
+        >>> ids = torch.tensor([[2, 3, 4], [5, 6, 0], [7, 0, 0]])  # 3, 2 and 1 real words
+        >>> model(ids).shape  # two class scores per sentence
+        torch.Size([3, 2])
         >>> model.reach  # one layer of 3-word kernels sees 3 words at a time
         3
         >>> WordEye(vocab_size=10, channels=8, dilations=(1, 2, 4)).reach  # 1 + 2 * (1 + 2 + 4)
         15
-        >>> longer = torch.tensor([[6, 7, 0, 0, 0, 0]])  # more padding changes nothing
-        >>> torch.allclose(model(longer), model(ids[1:]))
+        >>> longer = torch.tensor([[5, 6, 0, 0, 0, 0]])  # more padding changes nothing
+        >>> torch.allclose(model(longer), model(ids[1:2]))
         True
     """
 
