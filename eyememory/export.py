@@ -31,7 +31,7 @@ from .data.sentences import FILLERS, UnknownAsides, but_reviews, verdict_reviews
 from .data.text import UNK, Vocabulary
 from .models.eye import Eye
 from .models.memory import EveryWord, Memory, every_word_loss
-from .training import accuracy, fit, seed_everything
+from .training import History, accuracy, fit, seed_everything
 
 FORMAT = "eyememory-explorer/1"
 # The chapters' recipes: the Eye trained on digits shifted by up to 2 pixels (readers'
@@ -148,6 +148,36 @@ def untrained_memory(vocab_size: int, seed: int = 0) -> Memory:
     return Memory(vocab_size, r["embedding_dim"], r["hidden_size"], cell="rnn", seed=seed)
 
 
+def fit_memory(
+    memory: Memory,
+    vocab: Vocabulary,
+    ids: torch.Tensor,
+    targets: torch.Tensor,
+    seed: int,
+    **options: object,
+) -> History:
+    """Train ``memory`` with the recipe's every-word loss, on ``memory_data()``'s reviews.
+
+    ``options`` go to [`fit`][eyememory.training.fit] (``epochs``, ``metrics``) over the
+    recipe's own; the benchmark uses them to time the same training with torch's layer.
+    """
+    r = MEMORY_RECIPE
+    recipe = {
+        "epochs": r["epochs"],
+        "batch_size": r["batch_size"],
+        "lr": r["lr"],
+        "max_grad_norm": r["max_grad_norm"],
+        "device": "cpu",
+        "progress": False,
+    }
+    wrapped = EveryWord(memory)
+    augment = UnknownAsides(vocab, r["unknown_asides"])
+    settings = {**recipe, **options}
+    return fit(
+        wrapped, ids, targets, loss_fn=every_word_loss, augment=augment, seed=seed, **settings
+    )
+
+
 def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
     """The explorer's Memory, trained with [`MEMORY_RECIPE`][eyememory.export.MEMORY_RECIPE].
 
@@ -167,20 +197,7 @@ def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
         "initial_weights_probe": probe(*memory.state_dict().values()),
         "training_data_sha256": fingerprint(ids, targets),
     }
-    fit(
-        EveryWord(memory),
-        ids,
-        targets,
-        loss_fn=every_word_loss,
-        augment=UnknownAsides(vocab, r["unknown_asides"]),
-        epochs=r["epochs"],
-        batch_size=r["batch_size"],
-        lr=r["lr"],
-        max_grad_norm=r["max_grad_norm"],
-        seed=seed,
-        device="cpu",
-        progress=False,
-    )
+    fit_memory(memory, vocab, ids, targets, seed)
     test_sentences, test_labels = but_reviews(1000, seed=r["review_seed"] + 100)
     test_ids, _ = vocab.encode_batch(test_sentences)
     provenance["test_accuracy"] = round(accuracy(memory, test_ids, test_labels), 4)
