@@ -27,8 +27,10 @@ class BuiltSite:
     returncode: int
 
 
-def _build(out: Path) -> BuiltSite:
+def _build(out: Path, **environment: str) -> BuiltSite:
+    """``mkdocs build --strict`` into ``out``; ``environment`` adds variables (results, say)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
+    env.update(environment)
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],

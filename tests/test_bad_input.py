@@ -277,6 +277,23 @@ def cell_case(cell: Callable, twin: Callable, gates: int) -> Case:
     )
 
 
+def pooling_cases(ours: type, theirs: type) -> list[Case]:
+    """A pooling module against torch's: on bad input, and built from bad window sizes."""
+    window = {"kernel_size": pos(2), "stride": pos(2), "padding": nonneg(0)}
+
+    def on_ones(layer: type) -> Callable[..., torch.Tensor]:
+        return lambda **sizes: layer(**sizes)(torch.ones(1, 1, 4, 4))
+
+    return [
+        Case(
+            lambda input: ours(2)(input),
+            {"input": Arg(randn(2, 3, 4, 4), "values")},
+            lambda input: theirs(2)(input),
+        ),
+        Case(on_ones(ours), window, on_ones(theirs)),
+    ]
+
+
 def fitted_bag() -> BagOfNgrams:
     return BagOfNgrams().fit(["the food was good", "the food was bad"], [1, 0])
 
@@ -469,22 +486,7 @@ TABLE: dict[str, list[Case]] = {
             {"x": Arg(randn(3, 4), "values", skip=("empty", "rank+1"))},
         ),
     ],
-    "AvgPool2d": [
-        Case(
-            lambda input: AvgPool2d(2)(input),
-            {"input": Arg(randn(2, 3, 4, 4), "values")},
-            lambda input: nn.AvgPool2d(2)(input),
-        ),
-        Case(
-            lambda kernel_size, stride, padding: AvgPool2d(kernel_size, stride, padding)(
-                torch.ones(1, 1, 4, 4)
-            ),
-            {"kernel_size": pos(2), "stride": pos(2), "padding": nonneg(0)},
-            lambda kernel_size, stride, padding: nn.AvgPool2d(kernel_size, stride, padding)(
-                torch.ones(1, 1, 4, 4)
-            ),
-        ),
-    ],
+    "AvgPool2d": pooling_cases(AvgPool2d, nn.AvgPool2d),
     "avg_pool2d": [
         Case(
             eyememory.avg_pool2d,
@@ -497,22 +499,7 @@ TABLE: dict[str, list[Case]] = {
             F.avg_pool2d,
         )
     ],
-    "MaxPool2d": [
-        Case(
-            lambda input: MaxPool2d(2)(input),
-            {"input": Arg(randn(2, 3, 4, 4), "values")},
-            lambda input: nn.MaxPool2d(2)(input),
-        ),
-        Case(
-            lambda kernel_size, stride, padding: MaxPool2d(kernel_size, stride, padding)(
-                torch.ones(1, 1, 4, 4)
-            ),
-            {"kernel_size": pos(2), "stride": pos(2), "padding": nonneg(0)},
-            lambda kernel_size, stride, padding: nn.MaxPool2d(kernel_size, stride, padding)(
-                torch.ones(1, 1, 4, 4)
-            ),
-        ),
-    ],
+    "MaxPool2d": pooling_cases(MaxPool2d, nn.MaxPool2d),
     "max_pool2d": [
         Case(
             eyememory.max_pool2d,
