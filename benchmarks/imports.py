@@ -32,8 +32,7 @@ OPTIONAL = ("sklearn", "scipy", "matplotlib", "tqdm")
 def seconds(statement: str) -> float:
     """Wall-clock seconds of ``statement`` in a fresh interpreter, from inside it."""
     code = (
-        f"import time; start = time.perf_counter(); {statement}; "
-        "print(time.perf_counter() - start)"
+        f"import time; start = time.perf_counter(); {statement}; print(time.perf_counter() - start)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
@@ -43,10 +42,7 @@ def seconds(statement: str) -> float:
 
 def optional_modules_imported() -> list[str]:
     """Which optional dependencies ``import eyememory`` pulls in (the goal: none)."""
-    code = (
-        "import sys, eyememory; "
-        f"print(' '.join(m for m in {OPTIONAL!r} if m in sys.modules))"
-    )
+    code = f"import sys, eyememory; print(' '.join(m for m in {OPTIONAL!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
