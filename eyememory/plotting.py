@@ -23,7 +23,11 @@ state and reading after every word)::
     from eyememory.plotting import show_kernels
 
     show_kernels(eye.conv1)
-    plt.show()  # or, in a notebook, nothing: the figure shows below the cell
+    plt.show()  # in a script: a window
+
+In a notebook the figure shows below the cell by itself, as every pyplot figure does; a
+call left as the cell's last line shows it twice (once more as the cell's value), so end
+that line with ``;`` or assign the figure: ``fig = show_kernels(eye.conv1)``.
 
 The module never chooses matplotlib's backend: a notebook keeps its inline one, a script
 its window. Whoever writes files without a screen picks Agg for itself (the test suite and
@@ -384,8 +388,10 @@ def _grid(count: int, columns: int | None, most: int = 8) -> tuple[int, int]:
 
 
 def _finish(fig: Figure) -> Figure:
-    """Create the ticks and labels now, inside the house style, so that they keep it when the
-    figure is shown later (in a notebook, outside ``style()``)."""
+    """Ready to show anywhere: on white, so that the dark text reads in a dark notebook too
+    ([`save_figure`][eyememory.plotting.save_figure] still writes it transparent), and with
+    its ticks made now, inside the house style, which they keep when shown outside it."""
+    fig.set_facecolor(LIGHT_BACKGROUND)
     fig.draw_without_rendering()
     return fig
 

@@ -351,19 +351,23 @@ def test_the_three_figures_read_on_a_phone_when_saved(tmp_path: Path, monkeypatc
         warnings.simplefilter("error", SmallTextWarning)
         for name, fig in figures.items():
             assert fig.get_figwidth() <= MAX_WIDTH_IN, name
-            save_figure(fig, name)
+            light = save_figure(fig, name)
+            for path in (light, light.with_name(f"{name}-dark.svg")):
+                assert "#ffffff" not in path.read_text().lower(), "a background was drawn"
 
 
 def test_the_figures_show_in_a_jupyter_kernel(tmp_path: Path) -> None:
-    """``plt.show()`` and a cell's value both give a picture with the inline backend."""
+    """With the inline backend each figure shows as a picture, after ``plt.show()``, by
+    itself at the cell's end, and (once more) as the cell's value."""
     cells = [f"%matplotlib inline\nimport matplotlib.pyplot as plt\n{EXAMPLES}"]
+    expected = []  # pictures per cell: (least, most)
     for call in CALLS:
-        cells.append(f"fig = {call}\nplt.show()")  # shown by plt.show()
-        cells.append(call)  # shown as the cell's value
+        cells += [f"fig = {call}\nplt.show()", f"{call};", call]
+        expected += [(1, 1), (1, 1), (1, 2)]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     path = tmp_path / "figures.ipynb"
     nbformat.write(notebook, path)
     executed = execute(path)
-    for cell in executed.cells[1:]:
+    for cell, (least, most) in zip(executed.cells[1:], expected, strict=True):
         pictures = [o for o in cell.outputs if "image/png" in o.get("data", {})]
-        assert pictures, f"no picture from:\n{cell.source}"
+        assert least <= len(pictures) <= most, f"{len(pictures)} pictures from:\n{cell.source}"
