@@ -420,14 +420,15 @@ def show_kernels(
         columns: Pictures per row with ``channels="mean"`` (at most 8 by default).
 
     Returns:
-        A matplotlib ``Figure``, drawn in the house style; show it (``plt.show()``, or as a
-        notebook cell's value) or save it with [`save_figure`][eyememory.plotting.save_figure].
+        A matplotlib ``Figure`` in the house style, managed by pyplot: ``plt.show()`` shows
+        it (a notebook shows it by itself), and
+        [`save_figure`][eyememory.plotting.save_figure] writes it for the site.
 
     Examples:
         >>> conv = torch.nn.Conv2d(3, 12, kernel_size=3)
         >>> fig = show_kernels(conv)  # 12 kernels in 2 rows of 8, and a colour bar
         >>> len(fig.axes)
-        17
+        13
         >>> fig = show_kernels(conv.weight[:4], channels="each", scale="each")
         >>> len(fig.axes)  # 4 kernels × 3 input channels, no colour bar
         12
@@ -436,7 +437,7 @@ def show_kernels(
     weight = _weight(kernels)
     check_choice("channels", channels, ("mean", "each"))
     check_choice("scale", scale, _SCALES)
-    C_out, C_in, kH, kW = weight.shape
+    C_out, C_in, _kH, _kW = weight.shape
     if channels == "mean":
         if columns is not None:
             check_int("columns", columns)
@@ -460,11 +461,11 @@ def show_kernels(
     with style():
         fig = plt.figure(figsize=(width, panel * rows + 0.5), layout="constrained")
         axes = fig.subplots(rows, cols, squeeze=False)
-        for k, ax in enumerate(axes.flat):
-            if channels == "mean" and k >= C_out:
-                ax.set_visible(False)  # the last row's empty places
-                continue
-            out, into = (k, 0) if channels == "mean" else divmod(k, C_in)
+        for ax in axes.flat[len(pictures) * pictures.shape[1] :]:
+            ax.remove()  # the last row's empty places
+        drawn = axes.flat[: len(pictures) * pictures.shape[1]]
+        for k, ax in enumerate(drawn):
+            out, into = divmod(k, pictures.shape[1])
             values = pictures[out, into]  # (kH, kW)
             own = limit if colour_bar else _limit(values)
             image = ax.imshow(values.numpy(), cmap=DIVERGING, vmin=-own, vmax=own)
@@ -475,7 +476,7 @@ def show_kernels(
             for into in range(cols):
                 axes[0, into].set_title(str(into), fontsize=MIN_FONT_PT)
         if colour_bar:
-            fig.colorbar(image, ax=axes, label="weight")
+            fig.colorbar(image, ax=list(drawn), label="weight")
         fig.suptitle(title)
         return _finish(fig)
 
@@ -520,7 +521,8 @@ def show_feature_maps(
         maps: The maps by layer name, as [`Eye.features`][eyememory.models.eye.Eye.features]
             returns them, or one layer's maps ``(C, H, W)`` or ``(N, C, H, W)``.
         image: The input, ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)`` with 1 or 3 channels,
-            drawn first, twice a map's size; ``None`` draws the maps alone.
+            drawn first, up to twice a map's size; one channel is drawn as ink, dark where
+            the value is high (as the digits store it). ``None`` draws the maps alone.
         layer: Which entry of ``maps`` to draw; by default the first with shape
             ``(N, C, H, W)`` (``"conv1"`` for the Eye). Only for a dict of maps.
         index: Which example of a batch to draw (of ``maps`` and ``image`` alike).
@@ -529,9 +531,10 @@ def show_feature_maps(
         columns: Maps per row (at most 8 by default).
 
     Returns:
-        A matplotlib ``Figure``. Maps that are never negative (after a ReLU) are drawn
-        dark to bright (``magma``: bright is a strong match); signed ones (before the
-        ReLU) red positive, blue negative, centred on 0.
+        A matplotlib ``Figure``, managed by pyplot like
+        [`show_kernels`][eyememory.plotting.show_kernels]'s. Maps that are never negative
+        (after a ReLU) are drawn dark to bright (``magma``: bright is a strong match);
+        signed ones (before the ReLU) red positive, blue negative, centred on 0.
 
     Examples:
         >>> from eyememory import Eye
@@ -629,7 +632,8 @@ def show_trace(
         label: The top panel's axis label; ``"P(class 1)"`` by default.
 
     Returns:
-        A matplotlib ``Figure`` with the reading on top and the state below it.
+        A matplotlib ``Figure`` with the reading on top and the state below it, managed by
+        pyplot like [`show_kernels`][eyememory.plotting.show_kernels]'s.
 
     Examples:
         >>> from eyememory import Memory
