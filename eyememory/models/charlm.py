@@ -41,14 +41,15 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._validation import (
+    check_floating,
     check_indices,
     check_instance,
     check_int,
+    check_nonempty,
     check_number,
     check_rank,
     check_seed,
     check_size,
-    check_tensor,
     fail,
     shown,
 )
@@ -145,8 +146,9 @@ def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch
         1.3863
     """
     check_rank("logits", logits, (3,), "(N, T, V)")
+    check_floating("logits", logits)
+    check_nonempty("logits", logits, "at least one position")
     N, T, V = logits.shape
-    check_tensor("targets", targets)
     check_rank("targets", targets, (2,), "(N, T)")
     if tuple(targets.shape) != (N, T):
         raise fail("targets", f"shaped ({N}, {T}) like logits", f"shape {tuple(targets.shape)}")
