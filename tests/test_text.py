@@ -193,6 +193,8 @@ def test_encode_labels_numbers_the_sorted_classes() -> None:
     assert encode_labels(["rainy", "rainy"], classes)[0].tolist() == [0, 0]
     assert encode_labels([3, 1, 3])[0].tolist() == [1, 0, 1]
     assert encode_labels(["b", "a"], classes=["b", "a"])[0].tolist() == [0, 1]
+    assert encode_labels(torch.tensor([3, 1]))[1] == [1, 3]
+    assert encode_labels(label for label in ("sunny", "rainy"))[0].tolist() == [1, 0]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Words to numbers and back: a tiny tokenizer and vocabulary, with padding for batches.
+"""Words to numbers and back: a tiny tokenizer and vocabulary, with padding for batches, and
+class labels as the targets a classifier trains on.
 
 A network reads numbers, so each word gets an index. Two indices are reserved: ``0`` for
 padding (sentences in a batch must have the same length, so short ones are filled up with
@@ -9,11 +10,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Integral
 
 import torch
 
-from .._validation import check_instance, check_int, check_rank, fail, is_int, shown
+from .._validation import (
+    check_instance,
+    check_int,
+    check_rank,
+    fail,
+    is_int,
+    shown,
+)
 
 PAD = "<pad>"
 UNK = "<unk>"
@@ -172,6 +181,7 @@ def _strings(
 
 
 def _check_tokenizer(tokenizer: object) -> Callable[[str], list[str]]:
+    """A callable; what it returns is checked on each use, by ``_tokens_of``."""
     if not callable(tokenizer):
         raise fail("tokenizer", "a function from a str to a list of tokens", shown(tokenizer))
     return tokenizer
@@ -372,7 +382,7 @@ def encode_labels(
     ``num_classes=len(classes)``, and its prediction ``k`` means ``classes[k]``.
 
     Args:
-        labels: ``N`` labels, all strings or all ints.
+        labels: ``N`` labels, all strings or all ints (a list, or a 1-D integer tensor).
         classes: The classes in index order; the sorted distinct labels when ``None``.
 
     Returns:
@@ -401,12 +411,18 @@ def encode_labels(
 
 
 def _labels(name: str, labels: object) -> list:
-    """A non-empty list of labels of one kind: all strings, or all ints (not bools)."""
-    if (
-        isinstance(labels, (str, bytes, torch.Tensor))
-        or not isinstance(labels, Sequence)
-        or not labels
-        or not (all(isinstance(x, str) for x in labels) or all(is_int(x) for x in labels))
-    ):
+    """A non-empty list of labels of one kind: all strings, or all ints (not bools).
+
+    Any iterable will do (a list, a tuple, a pandas column, a 1-D integer tensor); NumPy's
+    strings and integers become Python's.
+    """
+    if isinstance(labels, torch.Tensor):
+        check_rank(name, labels, (1,), "(N,)")
+        labels = labels.tolist()  # floats and bools are then refused below
+    if isinstance(labels, (str, bytes, Mapping)) or not isinstance(labels, Iterable):
         raise fail(name, "a non-empty list of labels, all strings or all ints", shown(labels))
-    return list(labels)
+    labels = list(labels)
+    integral = [isinstance(x, Integral) and not isinstance(x, bool) for x in labels]
+    if not labels or not (all(isinstance(x, str) for x in labels) or all(integral)):
+        raise fail(name, "a non-empty list of labels, all strings or all ints", shown(labels))
+    return [int(x) for x in labels] if all(integral) else [str(x) for x in labels]
