@@ -183,6 +183,22 @@ def test_build_refuses_what_would_make_an_empty_or_wrong_vocabulary(call, messag
         call()
 
 
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: Vocabulary({"rain", "sun"}), "tokens"),
+        (lambda: Vocabulary.build({"it rained", "it shone"}), "texts"),
+        (lambda: Vocabulary.build(["it rained"]).encode_batch({"it rained"}), "texts"),
+        (lambda: encode_labels({"rainy", "sunny"}), "labels"),
+        (lambda: encode_labels(["rainy"], classes={"rainy", "sunny"}), "classes"),
+    ],
+    ids=["tokens", "build", "encode_batch", "labels", "classes"],
+)
+def test_a_set_is_refused_since_its_order_changes_between_runs(call, name: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{name} must be .*, got a set \(its order changes"):
+        call()
+
+
 # --- encode_labels ------------------------------------------------------------------------
 
 

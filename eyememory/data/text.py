@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from numbers import Integral
 
 import torch
@@ -150,6 +151,10 @@ def pad(
     return ids, torch.tensor(lengths, dtype=torch.long)
 
 
+# Python's order of a set of strings changes from one run to the next: indices would too.
+_UNORDERED = "its order changes from run to run: pass a list, such as sorted(...)"
+
+
 def _strings(
     name: str, texts: object, *, allow_empty: bool = False, one: str = "for one text, pass [text]"
 ) -> list[str]:
@@ -163,6 +168,8 @@ def _strings(
         raise fail(name, "a list of strings", f"{shown(texts)} ({one})")
     if isinstance(texts, torch.Tensor) or not isinstance(texts, Iterable):
         raise fail(name, "a list of strings", shown(texts))
+    if isinstance(texts, AbstractSet):
+        raise fail(name, "a list of strings", f"a set ({_UNORDERED})")
     one_pass = iter(texts) is texts  # a generator or iterator: empty once read
     texts = list(texts)
     if not texts and not allow_empty and one_pass:
@@ -421,6 +428,10 @@ def _labels(name: str, labels: object) -> list:
         labels = labels.tolist()  # floats and bools are then refused below
     if isinstance(labels, (str, bytes, Mapping)) or not isinstance(labels, Iterable):
         raise fail(name, "a non-empty list of labels, all strings or all ints", shown(labels))
+    if isinstance(labels, AbstractSet):
+        raise fail(
+            name, "a non-empty list of labels, all strings or all ints", f"a set ({_UNORDERED})"
+        )
     labels = list(labels)
     integral = [isinstance(x, Integral) and not isinstance(x, bool) for x in labels]
     if not labels or not (all(isinstance(x, str) for x in labels) or all(integral)):
