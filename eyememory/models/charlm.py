@@ -237,31 +237,31 @@ def sample(
 ) -> str:
     """Continue ``prompt`` by ``length`` characters, each drawn from the model's prediction.
 
-        The model first reads the prompt, then draws a character from the softmax of its
-        scores divided by ``temperature``, reads that character as its next input, and so on:
-        unlike training, where the input is always the true text (teacher forcing), it reads
-        its own choices. Neither ``<pad>`` nor ``<unk>`` is ever drawn: each added character is
+    The model first reads the prompt, then draws a character from the softmax of its
+    scores divided by ``temperature``, reads that character as its next input, and so on:
+    unlike training, where the input is always the true text (teacher forcing), it reads
+    its own choices. Neither ``<pad>`` nor ``<unk>`` is ever drawn: each added character is
     one of the vocabulary's.
 
-        Args:
-            model: A trained ``CharLM``.
-            vocab: The vocabulary it was trained with.
-            prompt: The text to start from (at least one character).
-            length: How many characters to add.
-            temperature: Divides the scores before the softmax, which raises each probability
-                to the power ``1 / temperature``: 1 draws from the model's own probabilities,
-                below 1 sharpens them (towards always the likeliest character), above 1
-                flattens them (towards uniform).
-            seed: Seeds the draws: same seed, same text.
+    Args:
+        model: A trained ``CharLM``.
+        vocab: The vocabulary it was trained with.
+        prompt: The text to start from (at least one character).
+        length: How many characters to add.
+        temperature: Divides the scores before the softmax, which raises each probability
+            to the power ``1 / temperature``: 1 draws from the model's own probabilities,
+            below 1 sharpens them (towards always the likeliest character), above 1
+            flattens them (towards uniform).
+        seed: Seeds the draws: same seed, same text.
 
-        Returns:
-            ``prompt`` followed by the generated characters.
+    Returns:
+        ``prompt`` followed by the generated characters.
 
-        Examples:
-            >>> vocab = char_vocabulary("abc")
-            >>> text = sample(CharLM(len(vocab), seed=0), vocab, "ab", length=5, seed=0)
-            >>> len(text), text.startswith("ab")  # an untrained model writes noise
-            (7, True)
+    Examples:
+        >>> vocab = char_vocabulary("abc")
+        >>> text = sample(CharLM(len(vocab), seed=0), vocab, "ab", length=5, seed=0)
+        >>> len(text), text.startswith("ab")  # an untrained model writes noise
+        (7, True)
     """
     check_instance("model", model, CharLM, "a CharLM")
     check_instance("vocab", vocab, Vocabulary, "a Vocabulary")
