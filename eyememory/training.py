@@ -694,9 +694,10 @@ class _Run:
         history.loss.append(total / count)
         history.lr.append(float(self.optimizer.param_groups[0]["lr"]))
         if self.val_data is not None:
-            val_loss, val_accuracy = _evaluate(
-                model, self.val_data, self.loss_fn, self.device, self.classifier
-            )
+            with torch.random.fork_rng(devices=[], device_type="cuda"):  # no draw shows in training
+                val_loss, val_accuracy = _evaluate(
+                    model, self.val_data, self.loss_fn, self.device, self.classifier
+                )
             history.val_loss.append(val_loss)
             if val_accuracy is not None:
                 history.metrics["val_accuracy"].append(val_accuracy)
@@ -795,7 +796,8 @@ def fit(
         model: The network. It trains where it is; it is left there, in eval mode.
         inputs: Training inputs ``(N, ...)``; or a ``Dataset`` of ``(input, target)``
             pairs (shuffled by ``seed``, batched by ``batch_size``); or a ``DataLoader``,
-            used as it is (its own batches and order: shuffle it yourself).
+            used as it is (its own batches and order: shuffle it yourself; without a
+            ``generator`` of its own it draws from ``fit``'s private stream).
         targets: Training targets ``(N, ...)``; ``None`` with a Dataset or DataLoader.
         epochs: Passes over the data.
         batch_size: Examples per step (for tensors and a Dataset).
