@@ -167,7 +167,7 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         torch.Size([])
     """
     check_rank("logits", logits, (2, 3), "(N, C) or (N, T, C)")
-    check_finite("logits", check_floating("logits", logits))
+    check_finite("logits", check_floating("logits", check_nonempty("logits", logits)))
     _check_class_targets(logits, targets)
     C = logits.shape[-1]
     return F.cross_entropy(logits.reshape(-1, C), targets.reshape(-1))  # (N*T, C), (N*T,)
