@@ -94,7 +94,7 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     """Return ``device`` as a ``torch.device``; for ``None``, the fastest one this machine has.
 
     ``None`` picks an NVIDIA (or AMD) GPU through CUDA if there is one, else an Apple GPU
-    through MPS, else the CPU. A named device must exist on this machine.
+    through MPS, else the CPU. A CUDA or MPS device named must be available here.
 
     Examples:
         >>> pick_device("cpu")
@@ -118,8 +118,6 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
         raise fail("device", "an available device (this machine has no CUDA)", shown(device))
     if picked.type == "mps" and not _mps_available():
         raise fail("device", "an available device (this machine has no MPS)", shown(device))
-    if picked.type not in ("cpu", "cuda", "mps"):
-        raise fail("device", "'cpu', 'cuda' or 'mps'", shown(device))
     return picked
 
 
@@ -206,7 +204,7 @@ class History:
     best_epoch: int | None = None
     stopped_early: bool = False
     device: str | None = None
-    _run: _Run | None = field(default=None, repr=False, compare=False)
+    _run: _Run | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("loss", "epoch_seconds", "val_loss", "lr"):
@@ -902,7 +900,8 @@ def fit(
         classifier=classifier and val_data is not None,
     )
     names = [*(["val_accuracy"] if run.classifier else []), *run.metrics]
-    history = History(metrics={name: [] for name in names}, device=str(device), _run=run)
+    history = History(metrics={name: [] for name in names}, device=str(device))
+    history._run = run  # what resume continues
     run.train(history, epochs, progress)
     return history
 
