@@ -355,6 +355,7 @@ class _Examples:
     inputs: Data
     targets: torch.Tensor | None
     batch_size: int
+    name: str = "inputs"
 
     def batches(
         self, device: torch.device, generator: torch.Generator | None = None
@@ -362,7 +363,7 @@ class _Examples:
         """The batches of one pass, shuffled by ``generator`` when one is given."""
         if isinstance(self.inputs, DataLoader):  # its own batches and order
             for batch in self.inputs:
-                x, y = _pair("inputs", batch)
+                x, y = _pair(self.name, batch)
                 yield x.to(device), y.to(device)
             return
         n = len(self.inputs)
@@ -383,8 +384,14 @@ class _Examples:
             generator=torch.Generator(),
         )
         for batch in loader:
-            x, y = _pair("inputs", batch)
+            x, y = _pair(self.name, batch)
             yield x.to(device), y.to(device)
+
+
+def _check_batches(examples: _Examples, count: int) -> None:
+    """At least one example in a pass: a DataLoader may turn out empty only when read."""
+    if count == 0:
+        raise fail(examples.name, "data with at least one example", "an empty DataLoader")
 
 
 def _check_model(model: object) -> nn.Module:
@@ -437,12 +444,12 @@ def _examples(
             if len(inputs) == 0:
                 raise fail(inputs_name, "a Dataset with at least one example", "an empty one")
             _pair(inputs_name, inputs[0])
-        return _Examples(inputs, None, batch_size)
+        return _Examples(inputs, None, batch_size, inputs_name)
     if not isinstance(inputs, torch.Tensor):
         raise fail(inputs_name, "a torch.Tensor, a Dataset or a DataLoader", type(inputs).__name__)
     _check_examples(model, inputs, inputs_name)
     _check_targets(targets, len(inputs), targets_name, inputs_name)
-    return _Examples(inputs, targets, batch_size)
+    return _Examples(inputs, targets, batch_size, inputs_name)
 
 
 def _run(model: nn.Module, batch: torch.Tensor, name: str = "inputs") -> torch.Tensor:
@@ -513,7 +520,7 @@ def _build_optimizer(
     if isinstance(optimizer, torch.optim.Optimizer):
         built = optimizer
     elif callable(optimizer):
-        built = optimizer(model.parameters())
+        built = _call_factory("optimizer", optimizer, model.parameters())
         if not isinstance(built, torch.optim.Optimizer):
             raise fail("optimizer", "a factory that returns a torch.optim.Optimizer", shown(built))
     else:
@@ -528,6 +535,14 @@ def _build_optimizer(
     return built
 
 
+def _call_factory(name: str, factory: Callable[[Any], Any], argument: object) -> Any:
+    """``factory(argument)``; a factory that cannot be called so is reported by name."""
+    try:
+        return factory(argument)
+    except TypeError as error:
+        raise fail(name, "a factory taking one argument", f"one that failed: {error}") from error
+
+
 def _build_scheduler(
     scheduler: SchedulerChoice, optimizer: torch.optim.Optimizer, has_val: bool
 ) -> LRScheduler | None:
@@ -537,7 +552,7 @@ def _build_scheduler(
     if isinstance(scheduler, LRScheduler):
         built = scheduler
     elif callable(scheduler):
-        built = scheduler(optimizer)
+        built = _call_factory("scheduler", scheduler, optimizer)
         if not isinstance(built, LRScheduler):
             raise fail(
                 "scheduler",
@@ -582,6 +597,7 @@ def _evaluate(
         if classifier:
             correct += (scores.argmax(-1) == y).sum().item()
             positions += y.numel()
+    _check_batches(examples, count)
     return total / count, (correct / positions if classifier else None)
 
 
@@ -689,6 +705,7 @@ class _Run:
             count += len(x)
         history.epoch_seconds.append(time.perf_counter() - start)
         history.seconds += history.epoch_seconds[-1]
+        _check_batches(self.train_data, count)
         history.loss.append(total / count)
         history.lr.append(float(self.optimizer.param_groups[0]["lr"]))
         if self.val_data is not None:

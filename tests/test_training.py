@@ -329,6 +329,14 @@ def test_history_plot_draws_losses_and_metrics_without_touching_the_backend() ->
         ({"optimizer": "adam"}, r"optimizer must be None, an optimizer class"),
         ({"scheduler": 3}, r"scheduler must be None, a factory"),
         ({"scheduler": lambda optimizer: 3}, r"scheduler must be a factory that returns"),
+        (
+            {"scheduler": torch.optim.lr_scheduler.StepLR},  # its step_size is missing
+            r"scheduler must be a factory taking one argument, got one that failed: .*step_size",
+        ),
+        (
+            {"val": DataLoader(TensorDataset(torch.randn(0, 4), torch.zeros(0).long()))},
+            r"val must be data with at least one example, got an empty DataLoader",
+        ),
         ({"metrics": {"val_accuracy": len}, "val": blobs(8)}, r"metrics must be names other"),
         ({"progress": "yes"}, r"progress must be a bool \(True or False\), got 'yes'"),
     ],
