@@ -658,6 +658,7 @@ class _Run:
         """Run ``epochs`` more epochs, appending to ``history``."""
         bar_class = _progress_bar(progress)
         done = len(history.loss)
+        history.stopped_early = False  # says how this call ended
         if self.last_weights is not None:  # go on from the last epoch, not the best one
             self.model.load_state_dict(self.last_weights)
         bar = None
