@@ -489,17 +489,8 @@ def _check_labels(
         check_indices(targets_name, targets, scores.shape[-1])
         return
     check_rank("model", scores, (2, 3), "(N, C) or (N, T, C) logits for the default loss")
-    per_example = tuple(scores.shape[1:-1])
-    expected = (len(targets), *per_example)
-    if tuple(targets.shape) != expected:
-        layout = "(N,)" if scores.dim() == 2 else "(N, T)"
-        raise fail(
-            targets_name,
-            f"class labels shaped {layout} = {expected} for the model's logits "
-            f"{('(N, C)', '(N, T, C)')[scores.dim() - 2]}",
-            f"shape {tuple(targets.shape)}",
-        )
-    check_indices(targets_name, targets, scores.shape[-1])
+    all_scores = scores.expand(len(targets), *scores.shape[1:])  # (N, C) or (N, T, C), no copy
+    _check_class_targets(all_scores, targets, targets_name)
 
 
 def _build_optimizer(
