@@ -51,7 +51,16 @@ from .nn.functional import (
     pool_output_size,
     rnn_cell,
 )
-from .training import History, accuracy, fit, mse, pick_device, predict, seed_everything
+from .training import (
+    History,
+    accuracy,
+    cross_entropy,
+    fit,
+    mse,
+    pick_device,
+    predict,
+    seed_everything,
+)
 
 __all__ = [
     "GRU",
@@ -88,6 +97,7 @@ __all__ = [
     "conv2d",
     "conv2d_sliding",
     "conv_output_size",
+    "cross_entropy",
     "encode_labels",
     "fit",
     "global_avg_pool2d",

@@ -711,6 +711,15 @@ TABLE: dict[str, list[Case]] = {
             },
         )
     ],
+    "cross_entropy": [
+        Case(
+            eyememory.cross_entropy,
+            {
+                "logits": Arg(randn(6, 3), "values"),
+                "targets": Arg(ints(3, 6), "indices", least=3),
+            },
+        )
+    ],
     "fit": [
         Case(
             lambda model, inputs, targets, epochs, batch_size, lr, seed, progress, device: (
@@ -734,11 +743,29 @@ TABLE: dict[str, list[Case]] = {
                 "batch_size": pos(4),
                 "lr": Arg(const(0.01), "number"),
                 "seed": SEED,
-                "progress": Arg(const(False), "bool"),
-                "device": Arg(const("cpu"), "choice", skip=("None",)),
+                "progress": Arg(const(False), "bool", skip=("None",)),  # None: a bar if tqdm is
+                "device": Arg(const("cpu"), "choice", skip=("None",)),  # None: where the model is
             },
-        )
-    ],  # None picks a device
+        ),
+        Case(
+            lambda patience, loss_fn, weight_decay: eyememory.fit(
+                MLP(4, (), 2, seed=0),
+                torch.randn(6, 4),
+                torch.tensor([0, 1, 0, 1, 0, 1]),
+                val=(torch.randn(3, 4), torch.tensor([1, 0, 1])),
+                patience=patience,
+                loss_fn=loss_fn,
+                weight_decay=weight_decay,
+                epochs=2,
+                progress=False,
+            ),
+            {
+                "patience": Arg(const(1), "int", skip=("None",)),  # None: no early stopping
+                "loss_fn": Arg(const(eyememory.cross_entropy), "callable"),
+                "weight_decay": Arg(const(0.0), "number"),
+            },
+        ),
+    ],
     "gradient_norms": [
         Case(
             eyememory.gradient_norms,

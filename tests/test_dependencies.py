@@ -18,6 +18,8 @@ import pytest
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parent.parent
+# fit beside d2l's Trainer and a Lightning loop: run in a throwaway venv, never installed here.
+COMPARISONS = ROOT / "benchmarks" / "loops"
 OWN = {"eyememory", "tests", "benchmarks", "mkdocs_hooks", "tools", "conftest"}
 IMPORT_LINE = re.compile(r"^\s*(?:>>> )?(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 PYTHON_BLOCKS = re.compile(
@@ -92,6 +94,7 @@ def test_tests_hooks_benchmarks_tools_and_pages_import_only_declared_packages() 
         p
         for d in ("tests", "mkdocs_hooks", "benchmarks", "tools")
         for p in (ROOT / d).rglob("*.py")
+        if COMPARISONS not in p.parents
     ]
     docs = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "docs").rglob("*.ipynb")]
     modules = third_party(set().union(*map(imports_of_python, python), *map(imports_of_docs, docs)))
