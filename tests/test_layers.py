@@ -7,11 +7,11 @@ exists. Each module may import only what its role allows:
 | --- | --- |
 | ``_validation`` (the argument checks) | nothing |
 | ``nn.*`` (the layers) | ``_validation``, ``nn`` |
-| ``data.*`` | ``_validation``, ``data`` |
+| ``data.*`` | ``_validation``, ``_optional``, ``data`` |
 | ``models._building`` | ``_validation``, ``nn`` |
-| ``models.*`` | ``_validation``, ``nn``, ``data``, ``models._building``: never another model |
+| ``models.*`` | ``_validation``, ``_optional``, ``nn``, ``data``, ``models._building``: never another model |
 | ``_optional`` (lazy imports of the extras) | nothing |
-| ``training`` | ``_validation`` |
+| ``training`` | ``_validation``, ``_optional`` |
 | ``plotting`` | ``_validation``, ``_optional`` |
 | ``export`` | anything below it, never the top-level ``eyememory`` |
 """
@@ -28,10 +28,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "eyememory"
 ALLOWED = {
     "_validation": set(),
     "nn": {"_validation", "nn"},
-    "data": {"_validation", "data"},
+    "data": {"_validation", "_optional", "data"},
     "models._building": {"_validation", "nn"},
-    "models": {"_validation", "nn", "data", "models._building"},
-    "training": {"_validation"},
+    "models": {"_validation", "_optional", "nn", "data", "models._building"},
+    "training": {"_validation", "_optional"},
     "_optional": set(),
     "plotting": {"_validation", "_optional"},
     "export": {"_validation", "nn", "data", "models", "models._building", "training"},
