@@ -9,7 +9,7 @@ exists. Each module may import only what its role allows:
 | ``nn.*`` (the layers) | ``_validation``, ``nn`` |
 | ``data.*`` | ``_validation``, ``_optional``, ``data`` |
 | ``models._building`` | ``_validation``, ``nn`` |
-| ``models.*`` | ``_validation``, ``_optional``, ``nn``, ``data``, ``models._building``: never another model |
+| ``models.*`` | ``_validation``, ``_optional``, ``nn``, ``data``, ``models._building`` (no model) |
 | ``_optional`` (lazy imports of the extras) | nothing |
 | ``training`` | ``_validation``, ``_optional`` |
 | ``plotting`` | ``_validation``, ``_optional`` |
