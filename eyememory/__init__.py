@@ -3,10 +3,10 @@ to PyTorch.
 
 The package is layered, each layer importing only those below it:
 
-- [`eyememory.nn`][eyememory.nn]: the layers, drop-ins for `torch.nn` (and ``nn.functional``);
-- [`eyememory.data`][eyememory.data]: the digits, words, sentences and series the chapters use;
-- [`eyememory.models`][eyememory.models]: the models, built from the layers;
-- [`eyememory.training`][eyememory.training] and [`eyememory.export`][eyememory.export]:
+- `eyememory.nn`: the layers, drop-ins for `torch.nn` (and ``nn.functional``);
+- `eyememory.data`: the digits, words, sentences and series the chapters use;
+- `eyememory.models`: the models, built from the layers;
+- `eyememory.training` and `eyememory.export`:
   fitting and scoring any model, and exporting the explorers' weights.
 
 Every public name is also here, at the top: ``from eyememory import Conv2d, Memory, fit``.

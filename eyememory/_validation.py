@@ -30,7 +30,7 @@ def shown(value: object) -> str:
 def fail(name: str, expected: str, got: object) -> ValueError:
     """The one message form, ready to raise: ``NAME must be EXPECTED, got VALUE``.
 
-    ``got`` is shown with [`shown`][eyememory._validation.shown] unless it is already text
+    ``got`` is shown with `shown` unless it is already text
     starting with a word that reads as a description (pass ``str`` values through ``shown``
     yourself when they are the bad value).
     """

@@ -54,8 +54,8 @@ MEMORY_RECIPE = {
 }
 """How the explorer's Memory is trained: the Memory chapter's vocabulary (built from
 ``but_reviews`` and the asides), ``reviews`` reviews from ``verdict_reviews``, a target after
-every word (the verdict so far) and [`every_word_loss`][eyememory.models.memory.every_word_loss];
-aside words read as ``<unk>`` at random ([`UnknownAsides`][eyememory.data.sentences.UnknownAsides]);
+every word (the verdict so far) and `every_word_loss`;
+aside words read as ``<unk>`` at random (`UnknownAsides`);
 Adam with clipped gradients."""
 EXAMPLES_PER_DIGIT = 2
 
@@ -67,7 +67,7 @@ def fingerprint(*tensors: torch.Tensor) -> str:
     bitwise reproducible across processors (a last-bit difference in a sum grows over
     hundreds of steps), and neither are the initial weights, which differ in the last bit
     where a processor's vectorised random kernel rounds otherwise: those get
-    [`probe`][eyememory.export.probe].
+    `probe`.
     """
     digest = hashlib.sha256()
     for tensor in tensors:
@@ -95,7 +95,7 @@ def untrained_eye(seed: int = 0) -> Eye:
 
 
 def train_eye(seed: int = 0) -> tuple[Eye, dict]:
-    """The explorer's Eye, trained with [`EYE_RECIPE`][eyememory.export.EYE_RECIPE].
+    """The explorer's Eye, trained with `EYE_RECIPE`.
 
     This is the recipe of the Eye chapter's "global max, trained on shifts" model.
 
@@ -129,7 +129,7 @@ def memory_data() -> tuple[Vocabulary, torch.Tensor, torch.Tensor]:
 
     The vocabulary is the Memory chapter's (the same words in the same order); the targets
     are the verdict so far after every word, from
-    [`verdict_reviews`][eyememory.data.sentences.verdict_reviews].
+    `verdict_reviews`.
     """
     r = MEMORY_RECIPE
     v = r["vocabulary"]
@@ -158,7 +158,7 @@ def fit_memory(
 ) -> History:
     """Train ``memory`` with the recipe's every-word loss, on ``memory_data()``'s reviews.
 
-    ``options`` go to [`fit`][eyememory.training.fit] (``epochs``, ``metrics``) over the
+    ``options`` go to `fit` (``epochs``, ``metrics``) over the
     recipe's own; the benchmark uses them to time the same training with torch's layer.
     """
     r = MEMORY_RECIPE
@@ -179,7 +179,7 @@ def fit_memory(
 
 
 def train_memory(seed: int = 0) -> tuple[Memory, Vocabulary, dict]:
-    """The explorer's Memory, trained with [`MEMORY_RECIPE`][eyememory.export.MEMORY_RECIPE].
+    """The explorer's Memory, trained with `MEMORY_RECIPE`.
 
     This is the recipe of the Memory chapter's verdict-so-far reader (section 4): trained
     on a target after every word, so that its reading after any word is a verdict on the

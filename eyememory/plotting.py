@@ -1,22 +1,22 @@
 """Figure helpers: one look for every chart, readable on a phone and in the dark, and SVG files
 that are the same bytes run after run.
 
-[`save_figure`][eyememory.plotting.save_figure] writes two files, ``NAME.svg`` for a light
+`save_figure` writes two files, ``NAME.svg`` for a light
 page and ``NAME-dark.svg`` for a dark one, both on a transparent background. A MkDocs
 Material page shows the one that matches the reader's colour scheme with::
 
     ![What the figure shows](assets/figures/NAME.svg#only-light)
     ![What the figure shows](assets/figures/NAME-dark.svg#only-dark)
 
-Sizes: a figure is at most [`MAX_WIDTH_IN`][eyememory.plotting.MAX_WIDTH_IN] inches wide
-and its smallest text [`MIN_FONT_PT`][eyememory.plotting.MIN_FONT_PT] points, so that every
+Sizes: a figure is at most `MAX_WIDTH_IN` inches wide
+and its smallest text `MIN_FONT_PT` points, so that every
 letter is at least 10 CSS pixels on a 390-pixel phone and 12 on a desktop.
-[`text_sizes`][eyememory.plotting.text_sizes] measures a saved SVG.
+`text_sizes` measures a saved SVG.
 
 Three figures a teacher wants are one call each, and return a matplotlib ``Figure`` in the
-house style: [`show_kernels`][eyememory.plotting.show_kernels] (a convolution's learned
-kernels), [`show_feature_maps`][eyememory.plotting.show_feature_maps] (an input beside what
-each kernel found in it) and [`show_trace`][eyememory.plotting.show_trace] (a Memory's
+house style: `show_kernels` (a convolution's learned
+kernels), `show_feature_maps` (an input beside what
+each kernel found in it) and `show_trace` (a Memory's
 state and reading after every word)::
 
     import matplotlib.pyplot as plt
@@ -145,7 +145,7 @@ class SmallTextWarning(UserWarning):
 
 
 def figures_dir() -> Path:
-    """Where [`save_figure`][eyememory.plotting.save_figure] writes.
+    """Where `save_figure` writes.
 
     ``$EYEMEMORY_FIGURES`` when set, else ``./figures``. The site's test harness points it
     at a temporary folder; ``python -m tools.figures`` at ``docs/assets/figures``.
@@ -287,12 +287,12 @@ def save_figure(fig: Figure, name: str) -> Path:
 
     Both files are transparent, have no timestamp and keep text as text. The dark one is
     the same figure recoloured for a dark page (see
-    [`dark_colour`][eyememory.plotting.dark_colour]); pictures drawn with ``imshow`` keep
-    their colours. A [`SmallTextWarning`][eyememory.plotting.SmallTextWarning] says when
+    `dark_colour`); pictures drawn with ``imshow`` keep
+    their colours. A `SmallTextWarning` says when
     some text would be too small to read on a phone or a desktop.
 
     Args:
-        fig: A matplotlib figure, best drawn inside [`style`][eyememory.plotting.style].
+        fig: A matplotlib figure, best drawn inside `style`.
         name: File name without extension, such as ``"eye-kernels"``.
 
     Returns:
@@ -389,7 +389,7 @@ def _grid(count: int, columns: int | None, most: int = 8) -> tuple[int, int]:
 
 def _finish(fig: Figure) -> Figure:
     """Ready to show anywhere: on white, so that the dark text reads in a dark notebook too
-    ([`save_figure`][eyememory.plotting.save_figure] still writes it transparent), and with
+    (`save_figure` still writes it transparent), and with
     its ticks made now, inside the house style, which they keep when shown outside it."""
     fig.set_facecolor(LIGHT_BACKGROUND)
     fig.draw_without_rendering()
@@ -422,7 +422,7 @@ def show_kernels(
     Returns:
         A matplotlib ``Figure`` in the house style, managed by pyplot: ``plt.show()`` shows
         it (a notebook shows it by itself), and
-        [`save_figure`][eyememory.plotting.save_figure] writes it for the site.
+        `save_figure` writes it for the site.
 
     Examples:
         >>> conv = torch.nn.Conv2d(3, 12, kernel_size=3)
@@ -518,7 +518,7 @@ def show_feature_maps(
     """The input picture beside the feature maps of one layer: what each kernel found where.
 
     Args:
-        maps: The maps by layer name, as [`Eye.features`][eyememory.models.eye.Eye.features]
+        maps: The maps by layer name, as `Eye.features`
             returns them, or one layer's maps ``(C, H, W)`` or ``(N, C, H, W)``.
         image: The input, ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)`` with 1 or 3 channels,
             drawn first, up to twice a map's size; one channel is drawn as ink, dark where
@@ -532,7 +532,7 @@ def show_feature_maps(
 
     Returns:
         A matplotlib ``Figure``, managed by pyplot like
-        [`show_kernels`][eyememory.plotting.show_kernels]'s. Maps that are never negative
+        `show_kernels`'s. Maps that are never negative
         (after a ReLU) are drawn dark to bright (``magma``: bright is a strong match);
         signed ones (before the ReLU) red positive, blue negative, centred on 0.
 
@@ -623,8 +623,8 @@ def show_trace(
     along the x axis, so a change of mind lines up with the word that caused it.
 
     Args:
-        trace: A [`MemoryTrace`][eyememory.models.memory.MemoryTrace], from
-            [`Memory.trace(ids)`][eyememory.models.memory.Memory.trace].
+        trace: A `MemoryTrace`, from
+            `Memory.trace(ids)`.
         words: The sentence's words, one per real word (``text.split()`` for the
             package's sentences); padding is left out.
         index: Which sentence of the trace's batch to draw.
@@ -633,7 +633,7 @@ def show_trace(
 
     Returns:
         A matplotlib ``Figure`` with the reading on top and the state below it, managed by
-        pyplot like [`show_kernels`][eyememory.plotting.show_kernels]'s.
+        pyplot like `show_kernels`'s.
 
     Examples:
         >>> from eyememory import Memory

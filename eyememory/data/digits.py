@@ -64,7 +64,7 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> DigitsSplit:
         seed: Seeds the shuffle before splitting.
 
     Returns:
-        A [`DigitsSplit`][eyememory.data.digits.DigitsSplit] of fresh tensors.
+        A `DigitsSplit` of fresh tensors.
 
     Examples:
         >>> digits = load_digits()
@@ -133,7 +133,7 @@ ONE_PIXEL_SHIFTS = {"right": (1, 0), "left": (-1, 0), "down": (0, 1), "up": (0, 
 class RandomShift:
     """Augmentation: shift each image by its own random ``dx, dy`` in ``-max_shift..max_shift``.
 
-    Pass it to [`fit`][eyememory.training.fit] as ``augment=RandomShift(2)``; it is
+    Pass it to `fit` as ``augment=RandomShift(2)``; it is
     called as ``augment(batch, generator)`` on each training batch, so the seed of
     ``fit`` fixes the shifts too.
 

@@ -2,13 +2,13 @@
 
 Three sets, each built so that one question has a clean answer:
 
-* [`but_reviews`][eyememory.data.sentences.but_reviews]: "the X was A but the Y was B", two
+* `but_reviews`: "the X was A but the Y was B", two
   clauses of
   opposite sentiment, labelled by the clause after *but*, as a reader would.
-* [`contrastive_pairs`][eyememory.data.sentences.contrastive_pairs]: each review next to its mirror
+* `contrastive_pairs`: each review next to its mirror
   image, the two clauses swapped. Both hold exactly the same words, with opposite labels, so a
   model blind to word order must get exactly one of each pair wrong.
-* [`distant_reviews`][eyememory.data.sentences.distant_reviews]: the same reviews with ``d`` neutral
+* `distant_reviews`: the same reviews with ``d`` neutral
   words after each clause ("the food was bad *as my friend said* but the service was good
   *on that rainy evening*"), asides and nested clauses that change nothing. The adjective
   that decides the label is then ``d`` words from the end of the sentence and from *but*,
@@ -292,7 +292,7 @@ def verdict_reviews(
     ``max_gap`` words from ``FILLERS``. Most second clauses disagree with the first; a
     fraction ``agree`` of them agree, so that what decides is the opinion word read, not
     the *but* before it. The targets are the
-    [`verdicts_so_far`][eyememory.data.sentences.verdicts_so_far]: training on them asks a model
+    `verdicts_so_far`: training on them asks a model
     for a verdict on every prefix, so that its reading
     after any word means something.
 
@@ -334,7 +334,7 @@ def verdict_reviews(
 
 
 class UnknownAsides:
-    """An ``augment`` for [`fit`][eyememory.training.fit]: aside words become ``<unk>`` at random.
+    """An ``augment`` for `fit`: aside words become ``<unk>`` at random.
 
     A reader types words the model never saw. Trained only on known words, the model
     has never met ``<unk>`` and may read anything into it. Replacing each word of an aside

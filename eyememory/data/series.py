@@ -2,7 +2,7 @@
 
 Predicting what comes next is the Memory's other classic job. A series here is one noisy
 wave, and a model sees it through windows: the last $p$ values, and the value to predict.
-The baselines to beat are in [`eyememory.models.linear_ar`][eyememory.models.linear_ar].
+The baselines to beat are in `eyememory.models.linear_ar`.
 """
 
 from __future__ import annotations
