@@ -155,8 +155,10 @@ def test_eye_refuses_bad_input() -> None:
         Eye(layers="keras")
     with pytest.raises(ValueError, match=r"channels \(dim 1\) = 1, got 3"):
         Eye()(torch.rand(2, 3, 8, 8))
-    with pytest.raises(ValueError, match=r"8×8, got 28×28"):
-        Eye()(torch.rand(2, 1, 28, 28))
+    with pytest.raises(ValueError, match=r"images must be of image_size 8×8, got 28×28"):
+        Eye("flatten")(torch.rand(2, 1, 28, 28))
+    with pytest.raises(ValueError, match=r"images must be at least 8×8, .* receptive field, got 7×9"):
+        Eye()(torch.rand(2, 1, 7, 9))
     with pytest.raises(ValueError, match=r"4-D.*got 3-D"):
         Eye()(torch.rand(1, 8, 8))
 

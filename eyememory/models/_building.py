@@ -19,6 +19,7 @@ from .._validation import (
     check_seed,
     check_tensor,
     fail,
+    pair,
 )
 from ..nn import GRU, LSTM, RNN
 
@@ -38,6 +39,35 @@ def recurrent_layer(cell: str, input_size: int, hidden_size: int) -> nn.Module:
     check_choice("cell", cell, CELLS)
     check_int("hidden_size", hidden_size)
     return CELLS[cell](input_size, hidden_size, batch_first=True)
+
+
+def receptive_field(*layers: nn.Module) -> tuple[int, int]:
+    """Height and width of the input patch that one output of the last of ``layers`` sees.
+
+    The layers are 2-D convolutions or poolings, applied in order; each reads a window of
+    ``kernel_size`` taps, ``dilation`` apart, and steps ``stride``. One more layer widens the
+    field by its extra taps, each as many input pixels apart as one step of its own input
+    (the product of the strides before it):
+
+    $$r = 1 + \\sum_\\ell (k_\\ell - 1)\\, d_\\ell \\prod_{m < \\ell} s_m$$
+
+    Padding does not widen it: it only moves the field, partly off the image, at the border.
+
+    Examples:
+        >>> receptive_field(nn.Conv2d(1, 1, 3), nn.MaxPool2d(2), nn.Conv2d(1, 1, 3))
+        (8, 8)
+        >>> receptive_field(nn.Conv2d(1, 1, (3, 5), dilation=2))
+        (5, 9)
+    """
+    field, jump = [1, 1], [1, 1]
+    for layer in layers:
+        kernel = pair("kernel_size", layer.kernel_size)
+        stride = pair("stride", getattr(layer, "stride", 1))
+        dilation = pair("dilation", getattr(layer, "dilation", 1))
+        for axis in range(2):
+            field[axis] += (kernel[axis] - 1) * dilation[axis] * jump[axis]
+            jump[axis] *= stride[axis]
+    return field[0], field[1]
 
 
 def word_embedding(vocab_size: int, embedding_dim: int, padding_idx: int) -> nn.Embedding:
