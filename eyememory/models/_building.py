@@ -17,7 +17,9 @@ from .._validation import (
     check_int,
     check_rank,
     check_seed,
+    check_size,
     check_tensor,
+    check_values,
     fail,
     pair,
 )
@@ -126,3 +128,15 @@ def sentence_lengths(ids: object, vocab_size: int, padding_idx: int) -> torch.Te
             f"padding inside row {row}",
         )
     return lengths
+
+
+def step_windows(windows: object, input_size: int) -> torch.Tensor:
+    """Windows of a series as ``(N, T, input_size)``, after checking them.
+
+    A plain series (``input_size`` 1) may also come as ``(N, T)``, one value per step.
+    """
+    layouts = "(N, T) or (N, T, 1)" if input_size == 1 else f"(N, T, {input_size})"
+    rank = check_values("windows", windows, (2, 3) if input_size == 1 else (3,), layouts).dim()
+    x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, I)
+    check_size("windows", x.shape[2], input_size, "features per step (dim 2)")
+    return x
