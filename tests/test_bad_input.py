@@ -843,7 +843,9 @@ TABLE: dict[str, list[Case]] = {
     "pick_device": [
         Case(eyememory.pick_device, {"device": Arg(const("cpu"), "choice", skip=("None",))})
     ],  # None picks a device
-    "pixel_order": [Case(eyememory.pixel_order, {"size": pos(4), "seed": SEED})],
+    "pixel_order": [  # [4] is (4, 4)
+        Case(eyememory.pixel_order, {"size": Arg(const(4), "int", skip=("list",)), "seed": SEED})
+    ],
     "predict": [
         Case(
             lambda model, inputs, batch_size: eyememory.predict(model, inputs, batch_size),

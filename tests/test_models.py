@@ -16,7 +16,7 @@ from eyememory.models.eye1d import SeriesEye, WordEye
 from eyememory.models.feedforward import MLP, LogisticRegression
 from eyememory.models.linear_ar import LinearAR
 from eyememory.models.memory import Memory, NextStep
-from eyememory.models.rows import RowMemory
+from eyememory.models.rows import RowMemory, pixel_order, shuffle_pixels
 from eyememory.models.video import EyeMemory
 
 # --- the defaults start where they started ---------------------------------------------
@@ -423,3 +423,15 @@ def test_linear_ar_at_any_order() -> None:
     assert ar.coefficients.shape == (7,)
     with pytest.raises(ValueError, match=r"X must be windows of p = 7 values"):
         ar.predict(X[:, :5])
+
+
+def test_pixel_order_for_images_that_are_not_square() -> None:
+    order = pixel_order((9, 13), seed=0)
+    assert sorted(order.tolist()) == list(range(117))
+    assert torch.equal(pixel_order(8), pixel_order((8, 8)))
+    images = torch.rand(2, 3, 9, 13)
+    shuffled = shuffle_pixels(images, order)
+    assert not torch.equal(shuffled, images)
+    assert torch.equal(shuffle_pixels(shuffled, order.argsort()), images)
+    with pytest.raises(ValueError, match=r"size must be a positive int or a pair .*, got \(9, 0\)"):
+        pixel_order((9, 0))

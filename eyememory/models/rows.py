@@ -33,6 +33,7 @@ from .._validation import (
     check_tensor,
     check_values,
     fail,
+    pair,
     shown,
 )
 from ._building import Model, recurrent_layer, seeded
@@ -107,17 +108,21 @@ class RowMemory(Model):
         return self.head(out[:, -1])  # (N, num_classes)
 
 
-def pixel_order(size: int = 8, seed: int = 0) -> torch.Tensor:
-    """A fixed random order of the ``size × size`` pixels: a permutation of ``0 .. size² - 1``.
+def pixel_order(size: int | tuple[int, int] = 8, seed: int = 0) -> torch.Tensor:
+    """A fixed random order of the pixels of an ``H × W`` image, for ``shuffle_pixels``.
+
+    It is a permutation of ``0 .. H·W - 1``; ``size`` is ``(H, W)``, or one int for a square.
 
     Examples:
         >>> order = pixel_order(8, seed=0)
         >>> order.shape, sorted(order.tolist()) == list(range(64))
         (torch.Size([64]), True)
+        >>> pixel_order((9, 13)).shape  # for images of 9 rows of 13 pixels
+        torch.Size([117])
     """
-    check_int("size", size)
+    H, W = pair("size", size)
     check_seed("seed", seed)
-    return torch.randperm(size * size, generator=torch.Generator().manual_seed(seed))
+    return torch.randperm(H * W, generator=torch.Generator().manual_seed(seed))
 
 
 def shuffle_pixels(images: torch.Tensor, order: torch.Tensor) -> torch.Tensor:
