@@ -28,10 +28,11 @@ BENCHMARKS = {
         "build time, page weight and Lighthouse scores of the site, and of its pages with"
         " Material's script (as the site used it, and at its best stock setting)"
     ),
+    "imports": "how long import eyememory takes next to import torch alone (a minute)",
     "suite": "the whole test suite's time, run as CI runs it (minutes; only when named)",
     "serve": "seconds from saving a chapter to mkdocs serve showing it (a few minutes)",
 }
-DEFAULT = ["conv", "rnn", "training", "site", "serve"]  # what runs with no names
+DEFAULT = ["conv", "rnn", "training", "imports", "site", "serve"]  # what runs with no names
 
 
 def main() -> None:

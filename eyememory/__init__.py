@@ -14,10 +14,10 @@ Every public name is also here, at the top: ``from eyememory import Conv2d, Memo
 
 from .data.digits import RandomShift, load_digits, shift
 from .data.series import noisy_sine, windows
-from .data.text import Vocabulary, tokenize
+from .data.text import Vocabulary, encode_labels, tokenize
 from .models.article import ArticleCNN, ArticleRNN
 from .models.bag_of_words import BagOfNgrams
-from .models.charlm import CharLM, sample
+from .models.charlm import CharLM, char_vocabulary, sample, sequence_cross_entropy, text_windows
 from .models.eye import Eye
 from .models.eye1d import SeriesEye, WordEye
 from .models.feedforward import MLP, LogisticRegression
@@ -83,10 +83,12 @@ __all__ = [
     "WordEye",
     "accuracy",
     "avg_pool2d",
+    "char_vocabulary",
     "conv1d",
     "conv2d",
     "conv2d_sliding",
     "conv_output_size",
+    "encode_labels",
     "fit",
     "global_avg_pool2d",
     "global_max_pool2d",
@@ -107,8 +109,10 @@ __all__ = [
     "rnn_cell",
     "sample",
     "seed_everything",
+    "sequence_cross_entropy",
     "shift",
     "shuffle_pixels",
+    "text_windows",
     "tokenize",
     "windows",
 ]

@@ -17,7 +17,9 @@ Python-looking block that Sybil would skip without a word (a ``py`` label,
 Every page runs the same way, so that pages need no set-up lines of their own: one torch
 thread (restored afterwards), ``torch.manual_seed(0)`` first, and figures written to a
 temporary folder, never to the committed ``docs/assets/figures`` (``python -m tools.figures``
-refreshes those).
+refreshes those), under matplotlib's Agg backend: files, never windows. The root
+``conftest.py`` sets ``MPLBACKEND=Agg`` before anything imports matplotlib;
+``eyememory.plotting`` itself never chooses a backend, so a reader's notebook keeps its own.
 
 Blocks may include real package source with pymdownx.snippets
 (``--8<-- "eyememory/nn/conv.py:conv2d"``). The harness expands them with the same extension

@@ -684,6 +684,16 @@ TABLE: dict[str, list[Case]] = {
             },
         )
     ],
+    "char_vocabulary": [Case(eyememory.char_vocabulary, {"text": Arg(const("abc"), "str")})],
+    "encode_labels": [
+        Case(
+            eyememory.encode_labels,
+            {
+                "labels": Arg(const(["rainy", "sunny"]), "strings"),
+                "classes": Arg(const(["rainy", "sunny"]), "strings", skip=("None",)),
+            },
+        )
+    ],  # classes=None: the sorted labels
     "conv1d": [
         Case(
             eyememory.conv1d,
@@ -870,6 +880,16 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "seed_everything": [Case(eyememory.seed_everything, {"seed": SEED})],
+    "sequence_cross_entropy": [
+        Case(
+            eyememory.sequence_cross_entropy,
+            {
+                "logits": Arg(randn(2, 3, 4), "values"),
+                "targets": Arg(ints(4, 2, 3), "indices", least=4),
+            },
+            lambda logits, targets: F.cross_entropy(logits.reshape(-1, 4), targets.reshape(-1)),
+        )
+    ],
     "shift": [
         Case(
             eyememory.shift,
@@ -889,6 +909,17 @@ TABLE: dict[str, list[Case]] = {
             },
         )
     ],
+    "text_windows": [
+        Case(
+            eyememory.text_windows,
+            {
+                "text": Arg(const("abcdabcd"), "str"),
+                "vocab": Arg(const(CHARS), "vocab"),
+                "length": pos(3),
+                "stride": Arg(const(1), "int", skip=("None",)),
+            },
+        )
+    ],  # stride=None: no overlap
     "tokenize": [Case(eyememory.tokenize, {"text": Arg(const("The food."), "str")})],
     "windows": [
         Case(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -104,3 +105,21 @@ def test_committed_figures_read_on_a_phone_and_in_the_dark(path: Path) -> None:
     problems = too_small(path) + too_small(dark)
     print(path.name, font_sizes(path)[0], problems)
     assert problems == []
+
+
+def test_refreshing_figures_draws_headless_whatever_the_shell_asks(monkeypatch) -> None:
+    """``python -m tools.figures`` writes files: Agg, even where the shell asks for windows."""
+    from tools import figures
+
+    ran = {}
+
+    def run(command, cwd, env, check):
+        ran.update(command=command, env=env)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setenv("MPLBACKEND", "TkAgg")
+    monkeypatch.setattr(figures.subprocess, "run", run)
+    assert figures.main(["eye.md"]) == 0
+    assert ran["env"]["MPLBACKEND"] == "Agg"
+    assert ran["env"]["EYEMEMORY_REFRESH_FIGURES"] == "1"
+    assert ran["command"][-1].endswith("eye.md")

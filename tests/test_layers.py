@@ -10,7 +10,9 @@ exists. Each module may import only what its role allows:
 | ``data.*`` | ``_validation``, ``data`` |
 | ``models._building`` | ``_validation``, ``nn`` |
 | ``models.*`` | ``_validation``, ``nn``, ``data``, ``models._building``: never another model |
-| ``training``, ``plotting`` | ``_validation`` |
+| ``_optional`` (lazy imports of the extras) | nothing |
+| ``training`` | ``_validation`` |
+| ``plotting`` | ``_validation``, ``_optional`` |
 | ``export`` | anything below it, never the top-level ``eyememory`` |
 """
 
@@ -30,7 +32,8 @@ ALLOWED = {
     "models._building": {"_validation", "nn"},
     "models": {"_validation", "nn", "data", "models._building"},
     "training": {"_validation"},
-    "plotting": {"_validation"},
+    "_optional": set(),
+    "plotting": {"_validation", "_optional"},
     "export": {"_validation", "nn", "data", "models", "models._building", "training"},
 }
 

@@ -7,6 +7,9 @@ The pages draw their figures with ``eyememory.plotting.save_figure``. The test s
 them with figures sent to a temporary folder, so tests never rewrite committed files; this
 runs the same pages through the same harness (pytest and Sybil) with the figures sent to
 ``docs/assets/figures`` instead. Run it after changing a figure or the code behind it.
+
+Figures are written without a screen, so the pages run under matplotlib's Agg backend,
+whatever ``MPLBACKEND`` the shell sets: no window opens, and no window system is needed.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ def pages_with_figures() -> list[Path]:
 
 def main(names: list[str]) -> int:
     pages = [DOCS / name for name in names] or pages_with_figures()
-    env = {**os.environ, "EYEMEMORY_REFRESH_FIGURES": "1", "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **os.environ,
+        "EYEMEMORY_REFRESH_FIGURES": "1",
+        "NO_MKDOCS_2_WARNING": "1",
+        "MPLBACKEND": "Agg",  # files, not windows
+    }
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     result = subprocess.run([*command, *map(str, pages)], cwd=ROOT, env=env, check=False)
     if result.returncode == 0:

@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits as _sklearn_digits
-from sklearn.model_selection import train_test_split
 
+from .._optional import require
 from .._validation import (
     check_instance,
     check_int,
@@ -49,7 +48,8 @@ class DigitsSplit:
 
 @lru_cache(maxsize=1)
 def _arrays() -> tuple[np.ndarray, np.ndarray]:
-    bunch = _sklearn_digits()
+    datasets = require("sklearn.datasets", "load_digits")
+    bunch = datasets.load_digits()
     return bunch.images.astype(np.float32) / 16.0, bunch.target.astype(np.int64)
 
 
@@ -77,7 +77,8 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> DigitsSplit:
         raise fail("test_fraction", "a number in (0, 1)", test_fraction)
     check_seed("seed", seed)
     images, labels = _arrays()
-    train_x, test_x, train_y, test_y = train_test_split(
+    model_selection = require("sklearn.model_selection", "load_digits")
+    train_x, test_x, train_y, test_y = model_selection.train_test_split(
         images, labels, test_size=test_fraction, stratify=labels, random_state=seed
     )
     return DigitsSplit(

@@ -21,17 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from .._validation import (
-    check_int,
-    check_number,
-    check_rank,
-    fail,
-    is_int,
-    shown,
-)
+from .._optional import require
+from .._validation import check_int, check_number, check_rank, fail, is_int, shown
 from ..data.text import tokenize
 
 
@@ -69,10 +61,12 @@ class BagOfNgrams:
     def __init__(self, n: int = 1, C: float = 10.0) -> None:
         self.n = check_int("n", n)
         check_number("C", C, 0.0, open_low=True)
-        self.vectorizer = CountVectorizer(
+        text = require("sklearn.feature_extraction.text", "BagOfNgrams")
+        linear_model = require("sklearn.linear_model", "BagOfNgrams")
+        self.vectorizer = text.CountVectorizer(
             tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, n)
         )
-        self.classifier = LogisticRegression(C=C, max_iter=2000)
+        self.classifier = linear_model.LogisticRegression(C=C, max_iter=2000)
 
     def __repr__(self) -> str:
         return f"BagOfNgrams(n={self.n})"
