@@ -11,7 +11,7 @@ P(\\text{positive} \\mid \\text{sentence}) =
 $$
 
 where $g$ runs over the words (or n-grams) seen in training. The counting is scikit-learn's
-``CountVectorizer`` with this package's [`tokenize`][eyememory.data.text.tokenize], the classifier
+``CountVectorizer`` with this package's ``tokenize``, the classifier
 scikit-learn's ``LogisticRegression``: well tested, fast, and deterministic.
 """
 
@@ -129,7 +129,8 @@ class BagOfNgrams:
         Examples:
             >>> train = ["good food", "bad food", "cold food"]
             >>> bag = BagOfNgrams().fit(train, [0, 1, 2])
-            >>> bag.strongest(1, label=2)[0][0]  # the word that says class 2
+            >>> word, weight = bag.strongest(1, label=2)[0]
+            >>> word  # the word that says class 2
             'cold'
         """
         self._check_fitted("strongest")

@@ -1,6 +1,6 @@
 r"""The Eye on a sequence: 1-D convolutional models for sentences and for series.
 
-[`WordEye`][eyememory.models.eye1d.WordEye] reads a sentence the way the Eye reads a digit: each
+``WordEye`` reads a sentence the way the Eye reads a digit: each
 word becomes a vector, kernels of $k$ words slide along the sentence, and a global max over
 the positions keeps *whether* each pattern appeared, not *where*:
 
@@ -15,14 +15,14 @@ Positions past a sentence's end are set to zero after every layer, exactly as th
 convolution's own zero padding is, so the answer does not depend on how much padding a
 batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words
 apart and the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
-[`reach`][eyememory.models.eye1d.WordEye.reach]: a pattern longer than that is invisible to it,
+``reach``: a pattern longer than that is invisible to it,
 however the weights are trained.
 
-[`SeriesEye`][eyememory.models.eye1d.SeriesEye] reads a window of a series with one layer of
+``SeriesEye`` reads a window of a series with one layer of
 kernels and keeps their whole output map (a *flatten* head, as in the Eye chapter), because
 for a forecast *where* in the window a pattern sits matters: the newest values count most.
 
-Both are built on [`Conv1d`][eyememory.nn.conv.Conv1d], the package's own 1-D convolution.
+Both are built on ``Conv1d``, the package's own 1-D convolution.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Memory at work: a sentence classifier and a next-step predictor, on the recurrent layers.
 
-[`Memory`][eyememory.models.memory.Memory] reads a sentence word by word: each word's index
+``Memory`` reads a sentence word by word: each word's index
 becomes a vector (an embedding), the recurrent layer updates its hidden state with it,
 and after the last real word a linear layer turns the state into class scores:
 
@@ -13,7 +13,7 @@ where $T$ is the sentence's own length (padding after it is ignored). The defaul
 deliberately plain (embedding, tanh RNN, linear), small enough to rewrite in a few lines of
 any language; ``cell="lstm"`` or ``"gru"`` swaps in the gated layers.
 
-[`NextStep`][eyememory.models.memory.NextStep] does the same for numbers: it reads a window of a
+``NextStep`` does the same for numbers: it reads a window of a
 series and predicts the value that comes next.
 """
 
@@ -46,7 +46,7 @@ from ._building import (
 
 @dataclass
 class MemoryTrace:
-    """What a [`Memory`][eyememory.models.memory.Memory] thought after every word.
+    """What a ``Memory`` thought after every word.
 
     Attributes:
         states: The hidden state after each word, shape ``(N, T, H)``.
@@ -154,7 +154,7 @@ class Memory(Model):
             ids: Word indices, shape ``(N, T)`` or ``(T,)`` for one sentence.
 
         Returns:
-            A [`MemoryTrace`][eyememory.models.memory.MemoryTrace] with a batch dimension.
+            A ``MemoryTrace`` with a batch dimension.
         """
         check_rank("ids", ids, (1, 2), "(N, T) or (T,)")
         ids = ids if ids.dim() != 1 else ids.unsqueeze(0)  # (N, T)
@@ -165,11 +165,11 @@ class Memory(Model):
 
 
 class EveryWord(Model):
-    """A [`Memory`][eyememory.models.memory.Memory] read after every word, to train on every prefix.
+    """A ``Memory`` read after every word, to train on every prefix.
 
     Its forward pass returns the scores of ``memory.trace(ids)``, one row per word; it owns
     no weights of its own, so training it trains ``memory`` itself, whose parameter names
-    stay as they were. Pair it with [`every_word_loss`][eyememory.models.memory.every_word_loss].
+    stay as they were. Pair it with ``every_word_loss``.
 
     Examples:
         >>> memory = Memory(vocab_size=10, hidden_size=8, seed=0)
@@ -224,7 +224,9 @@ def every_word_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
 
 
 def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
-    """How strongly the last state still depends on each word, for every $t$:
+    """How strongly the last state still depends on each word: the size of its gradient.
+
+    For every word $t$:
 
     $$\\lVert \\partial h_T / \\partial x_t \\rVert_F$$
 
@@ -233,7 +235,7 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
     from that word, however much it matters. For one sentence without padding.
 
     Args:
-        model: A [`Memory`][eyememory.models.memory.Memory].
+        model: A ``Memory``.
         ids: One sentence's word indices, shape ``(T,)``.
 
     Returns:
