@@ -80,25 +80,29 @@ def check_ints(
     allow_empty: bool = False,
     length: int | None = None,
     spelled: str = "",
+    or_int: bool = False,
 ) -> tuple[int, ...]:
-    """A sequence of ints (never one int), each at least ``least``, as a tuple.
+    """A sequence of ints, each at least ``least``, as a tuple; one int only with ``or_int``.
 
     Hidden widths and dilations come in any number; with ``length``, exactly that many, and
-    ``spelled`` names them for the message, as ``"(left, right, top, bottom)"``.
+    ``spelled`` names them for the message, as ``"(left, right, top, bottom)"``. With
+    ``or_int``, one int means a sequence of that one int: ``hidden=64`` is ``(64,)``.
     """
+    values = (value,) if or_int and is_int(value) else value
     if (
-        not isinstance(value, Sequence)
-        or isinstance(value, str)
-        or (not value and not allow_empty)
-        or (length is not None and len(value) != length)
-        or not all(is_int(v) and v >= least for v in value)
+        not isinstance(values, Sequence)
+        or isinstance(values, str)
+        or (not values and not allow_empty)
+        or (length is not None and len(values) != length)
+        or not all(is_int(v) and v >= least for v in values)
     ):
         each = {1: "positive", 0: "non-negative"}.get(least, f">= {least}")
         if length is not None:
             raise fail(name, f"{length} {each} ints {spelled}".rstrip(), shown(value))
         size = "a (possibly empty)" if allow_empty else "a non-empty"
-        raise fail(name, f"{size} sequence of {each} ints", shown(value))
-    return tuple(value)
+        one = f"a {each} int or " if or_int else ""
+        raise fail(name, f"{one}{size} sequence of {each} ints", shown(value))
+    return tuple(values)
 
 
 def check_instance(

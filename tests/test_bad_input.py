@@ -305,10 +305,22 @@ FIT_INPUTS = Arg(randn(6, 4), "values", skip=("rank+1",))  # (1, 6, 4) is one ex
 
 TABLE: dict[str, list[Case]] = {
     "ArticleCNN": [
-        Case(ArticleCNN, {"seed": OPTIONAL_SEED}),
+        Case(
+            ArticleCNN,
+            {
+                "seed": OPTIONAL_SEED,
+                "in_channels": pos(3),
+                "out_channels": pos(16),
+                "kernel_size": Arg(const(3), "int", skip=("list",)),  # [3] is (3, 3)
+            },
+        ),
         Case(
             lambda images: ArticleCNN(seed=0)(images),
             {"images": Arg(randn(1, 3, 5, 5), "values", skip=EMPTY_BATCH)},
+        ),
+        Case(
+            lambda images: ArticleCNN(seed=0, in_channels=1, kernel_size=(3, 5))(images),
+            {"images": Arg(randn(2, 1, 4, 6), "values", skip=EMPTY_BATCH)},
         ),
     ],
     "ArticleRNN": [
@@ -336,7 +348,10 @@ TABLE: dict[str, list[Case]] = {
             lambda sentences: fitted_bag().predict(sentences),
             {"sentences": Arg(const(["good food"]), "strings")},
         ),
-        Case(lambda k: fitted_bag().strongest(k), {"k": pos(2)}),
+        Case(
+            lambda k, label: fitted_bag().strongest(k, label),
+            {"k": pos(2), "label": Arg(const(1), "choice", skip=("None",))},  # None: class 1
+        ),
     ],
     "CharLM": [
         Case(
@@ -379,11 +394,22 @@ TABLE: dict[str, list[Case]] = {
                 "num_classes": pos(10),
                 "layers": Arg(const("torch"), "choice"),
                 "seed": OPTIONAL_SEED,
+                "in_channels": pos(3),
+                # None: any size; [9] is (9, 9); below the 8×8 receptive field is too small
+                "image_size": Arg(const(9), "int", least=8, skip=("None", "list")),
             },
         ),
         Case(
             lambda images: Eye(channels=(2, 3), seed=0)(images),
             {"images": Arg(randn(2, 1, 8, 8), "values", skip=EMPTY_BATCH)},
+        ),
+        Case(
+            lambda images: Eye(channels=(2, 3), seed=0, in_channels=3)(images),
+            {"images": Arg(randn(2, 3, 9, 13), "values", skip=EMPTY_BATCH)},
+        ),
+        Case(
+            lambda images: Eye("flatten", (2, 3), seed=0, image_size=(9, 13))(images),
+            {"images": Arg(randn(2, 1, 9, 13), "values", skip=EMPTY_BATCH)},
         ),
     ],
     "EyeMemory": [
@@ -545,10 +571,17 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "NextStep": [
-        Case(NextStep, {"hidden_size": pos(4), "cell": CELL, "seed": OPTIONAL_SEED}),
+        Case(
+            NextStep,
+            {"hidden_size": pos(4), "cell": CELL, "seed": OPTIONAL_SEED, "input_size": pos(1)},
+        ),
         Case(
             lambda windows: NextStep(4, seed=0)(windows),
             {"windows": Arg(randn(3, 5), "values", skip=EMPTY_BATCH)},
+        ),
+        Case(
+            lambda windows: NextStep(4, seed=0, input_size=2)(windows),
+            {"windows": Arg(randn(3, 5, 2), "values", skip=EMPTY_BATCH)},
         ),
     ],
     "RandomShift": [
@@ -567,21 +600,36 @@ TABLE: dict[str, list[Case]] = {
                 "num_classes": pos(10),
                 "cell": CELL,
                 "seed": OPTIONAL_SEED,
+                "in_channels": pos(1),
             },
         ),
         Case(
             lambda images: RowMemory(8, 4, seed=0)(images),
             {"images": Arg(randn(2, 1, 8, 8), "values", skip=("rank-1", "empty"))},
         ),  # (1, 8, 8) is one 8-row image batch
+        Case(
+            lambda images: RowMemory(5, 4, seed=0, in_channels=3)(images),
+            {"images": Arg(randn(2, 3, 4, 5), "values", skip=("empty",))},
+        ),
     ],
     "SeriesEye": [
         Case(
             SeriesEye,
-            {"window": pos(6), "channels": pos(2), "kernel_size": pos(3), "seed": OPTIONAL_SEED},
+            {
+                "window": pos(6),
+                "channels": pos(2),
+                "kernel_size": pos(3),
+                "seed": OPTIONAL_SEED,
+                "in_channels": pos(1),
+            },
         ),
         Case(
             lambda windows: SeriesEye(6, 2, 3, seed=0)(windows),
             {"windows": Arg(randn(3, 6), "values", skip=("empty",))},
+        ),
+        Case(
+            lambda windows: SeriesEye(6, 2, 3, seed=0, in_channels=2)(windows),
+            {"windows": Arg(randn(3, 6, 2), "values", skip=("empty",))},
         ),
     ],
     "Vocabulary": [
@@ -832,7 +880,9 @@ TABLE: dict[str, list[Case]] = {
     "pick_device": [
         Case(eyememory.pick_device, {"device": Arg(const("cpu"), "choice", skip=("None",))})
     ],  # None picks a device
-    "pixel_order": [Case(eyememory.pixel_order, {"size": pos(4), "seed": SEED})],
+    "pixel_order": [  # [4] is (4, 4)
+        Case(eyememory.pixel_order, {"size": Arg(const(4), "int", skip=("list",)), "seed": SEED})
+    ],
     "predict": [
         Case(
             lambda model, inputs, batch_size: eyememory.predict(model, inputs, batch_size),

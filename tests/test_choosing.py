@@ -344,7 +344,7 @@ def test_shuffled_pixels_are_the_same_pixels_elsewhere() -> None:
             lambda: shuffle_pixels(torch.rand(2, 2, 2), torch.tensor([0, 0, 1, 2])),
             r"order must be a permutation of 0 .. 3, got \[0, 0, 1, 2\]",
         ),
-        (lambda: pixel_order(0), r"size must be a positive int, got 0"),
+        (lambda: pixel_order(0), r"size must be a positive int or a pair of positive ints, got 0"),
     ],
 )
 def test_rows_bad_input(call, message: str) -> None:

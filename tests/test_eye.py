@@ -155,8 +155,10 @@ def test_eye_refuses_bad_input() -> None:
         Eye(layers="keras")
     with pytest.raises(ValueError, match=r"channels \(dim 1\) = 1, got 3"):
         Eye()(torch.rand(2, 3, 8, 8))
-    with pytest.raises(ValueError, match=r"8×8, got 28×28"):
-        Eye()(torch.rand(2, 1, 28, 28))
+    with pytest.raises(ValueError, match=r"images must be of image_size 8×8, got 28×28"):
+        Eye("flatten")(torch.rand(2, 1, 28, 28))
+    with pytest.raises(ValueError, match=r"at least 8×8, the Eye's receptive field, got 7×9"):
+        Eye()(torch.rand(2, 1, 7, 9))
     with pytest.raises(ValueError, match=r"4-D.*got 3-D"):
         Eye()(torch.rand(1, 8, 8))
 
@@ -189,7 +191,8 @@ def test_logistic_regression_is_an_mlp_without_hidden_layer() -> None:
 def test_mlp_refuses_bad_input() -> None:
     with pytest.raises(
         ValueError,
-        match=r"hidden must be a \(possibly empty\) sequence of positive ints, got \(0,\)",
+        match=r"hidden must be a positive int or a \(possibly empty\) sequence of positive ints, "
+        r"got \(0,\)",
     ):
         MLP(64, hidden=(0,))
     with pytest.raises(ValueError, match=r"64 numbers per example, got shape \(4, 1, 7, 7\)"):

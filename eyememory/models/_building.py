@@ -17,8 +17,11 @@ from .._validation import (
     check_int,
     check_rank,
     check_seed,
+    check_size,
     check_tensor,
+    check_values,
     fail,
+    pair,
 )
 from ..nn import GRU, LSTM, RNN
 
@@ -38,6 +41,35 @@ def recurrent_layer(cell: str, input_size: int, hidden_size: int) -> nn.Module:
     check_choice("cell", cell, CELLS)
     check_int("hidden_size", hidden_size)
     return CELLS[cell](input_size, hidden_size, batch_first=True)
+
+
+def receptive_field(*layers: nn.Module) -> tuple[int, int]:
+    """Height and width of the input patch that one output of the last of ``layers`` sees.
+
+    The layers are 2-D convolutions or poolings, applied in order; each reads a window of
+    ``kernel_size`` taps, ``dilation`` apart, and steps ``stride``. One more layer widens the
+    field by its extra taps, each as many input pixels apart as one step of its own input
+    (the product of the strides before it):
+
+    $$r = 1 + \\sum_\\ell (k_\\ell - 1)\\, d_\\ell \\prod_{m < \\ell} s_m$$
+
+    Padding does not widen it: it only moves the field, partly off the image, at the border.
+
+    Examples:
+        >>> receptive_field(nn.Conv2d(1, 1, 3), nn.MaxPool2d(2), nn.Conv2d(1, 1, 3))
+        (8, 8)
+        >>> receptive_field(nn.Conv2d(1, 1, (3, 5), dilation=2))
+        (5, 9)
+    """
+    field, jump = [1, 1], [1, 1]
+    for layer in layers:
+        kernel = pair("kernel_size", layer.kernel_size)
+        stride = pair("stride", getattr(layer, "stride", 1))
+        dilation = pair("dilation", getattr(layer, "dilation", 1))
+        for axis in range(2):
+            field[axis] += (kernel[axis] - 1) * dilation[axis] * jump[axis]
+            jump[axis] *= stride[axis]
+    return field[0], field[1]
 
 
 def word_embedding(vocab_size: int, embedding_dim: int, padding_idx: int) -> nn.Embedding:
@@ -96,3 +128,15 @@ def sentence_lengths(ids: object, vocab_size: int, padding_idx: int) -> torch.Te
             f"padding inside row {row}",
         )
     return lengths
+
+
+def step_windows(windows: object, input_size: int) -> torch.Tensor:
+    """Windows of a series as ``(N, T, input_size)``, after checking them.
+
+    A plain series (``input_size`` 1) may also come as ``(N, T)``, one value per step.
+    """
+    layouts = "(N, T) or (N, T, 1)" if input_size == 1 else f"(N, T, {input_size})"
+    rank = check_values("windows", windows, (2, 3) if input_size == 1 else (3,), layouts).dim()
+    x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, I)
+    check_size("windows", x.shape[2], input_size, "features per step (dim 2)")
+    return x

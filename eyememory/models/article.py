@@ -9,20 +9,26 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_int, check_size, check_values, fail
+from .._validation import check_int, check_size, check_values, fail, pair
 from ._building import Model, seeded
 
 
 class ArticleCNN(Model):
     """One convolution that looks at 3×3 squares of a colour image.
 
-    Sixteen kernels, each a $3 \\times 3 \\times 3$ pattern matcher, slide over the image;
-    with no padding and stride 1 an $H \\times W$ image gives
-    $(H - 2) \\times (W - 2)$ feature maps.
+    Sixteen kernels, each a 3×3×3 pattern matcher (3 rows, 3 columns, 3 colours), slide
+    over the image; with no padding and stride 1, an image of ``H × W`` pixels gives
+    feature maps of ``(H - 2) × (W - 2)``. Every size is an argument, today's the default:
+    ``C`` channels, ``K`` kernels of ``k_h × k_w`` give ``K`` maps of
+    $(H - k_h + 1) \\times (W - k_w + 1)$.
 
     Args:
         seed: If given, the initial weights come from this seed (the global generator is
             left as it was).
+        in_channels: Channels of every image ``C``: 3 for colour, 1 for grey.
+        out_channels: Kernels ``K``, one feature map each.
+        kernel_size: Rows and columns each kernel spans: one int for a square, or
+            ``(k_h, k_w)``.
 
     Examples:
         >>> eye = ArticleCNN(seed=0)
@@ -30,28 +36,43 @@ class ArticleCNN(Model):
         torch.Size([1, 16, 30, 30])
         >>> sum(p.numel() for p in eye.parameters())  # 16 * 3 * 3 * 3 weights + 16 biases
         448
+        >>> grey = ArticleCNN(in_channels=1, out_channels=4, kernel_size=5, seed=0)
+        >>> grey(torch.randn(2, 1, 8, 8)).shape
+        torch.Size([2, 4, 4, 4])
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        seed: int | None = None,
+        *,
+        in_channels: int = 3,
+        out_channels: int = 16,
+        kernel_size: int | tuple[int, int] = 3,
+    ) -> None:
         super().__init__()
+        check_int("in_channels", in_channels)
+        check_int("out_channels", out_channels)
+        kernel = pair("kernel_size", kernel_size)
         with seeded(seed):
-            self.conv = nn.Conv2d(in_channels=3, out_channels=16, kernel_size=3)
+            self.conv = nn.Conv2d(in_channels, out_channels, kernel)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Slide the sixteen kernels over the images.
 
         Args:
-            images: Shape ``(N, 3, H, W)``, with ``H, W >= 3``.
+            images: Shape ``(N, C, H, W)``, with ``H >= k_h`` and ``W >= k_w``.
 
         Returns:
-            Feature maps, shape ``(N, 16, H - 2, W - 2)``.
+            Feature maps, shape ``(N, K, H - k_h + 1, W - k_w + 1)``.
         """
-        check_values("images", images, (4,), "(N, 3, H, W)")
+        check_values("images", images, (4,), f"(N, {self.conv.in_channels}, H, W)")
         _N, C, H, W = images.shape
-        check_size("images", C, 3, "channels (dim 1)")
-        if H < 3 or W < 3:
-            raise fail("images", "at least 3×3 to fit a 3×3 kernel", f"{H}×{W}")
-        return self.conv(images)  # (N, 16, H-2, W-2)
+        check_size("images", C, self.conv.in_channels, "channels (dim 1)")
+        kernel = self.conv.kernel_size
+        if kernel[0] > H or kernel[1] > W:
+            fits = f"{kernel[0]}×{kernel[1]}"
+            raise fail("images", f"at least {fits} to fit a {fits} kernel", f"{H}×{W}")
+        return self.conv(images)  # (N, K, H - k_h + 1, W - k_w + 1)
 
 
 class ArticleRNN(Model):

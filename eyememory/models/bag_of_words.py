@@ -11,7 +11,7 @@ P(\\text{positive} \\mid \\text{sentence}) =
 $$
 
 where $g$ runs over the words (or n-grams) seen in training. The counting is scikit-learn's
-``CountVectorizer`` with this package's [`tokenize`][eyememory.data.text.tokenize], the classifier
+``CountVectorizer`` with this package's ``tokenize``, the classifier
 scikit-learn's ``LogisticRegression``: well tested, fast, and deterministic.
 """
 
@@ -112,17 +112,39 @@ class BagOfNgrams:
         predicted = self.predict(sentences).numpy()
         return float((predicted == self._labels(labels, len(predicted))).mean())
 
-    def strongest(self, k: int = 5) -> list[tuple[str, float]]:
-        """The ``k`` n-grams with the largest weights, towards positive first, then negative.
+    def strongest(self, k: int = 5, label: int | None = None) -> list[tuple[str, float]]:
+        """The ``k`` n-grams that count most for ``label``, then the ``k`` that count most against.
+
+        With two classes, ``label`` defaults to the second (1, "positive"); with more, each
+        class has weights of its own, so ``label`` must name one.
+
+        Args:
+            k: How many n-grams each way.
+            label: The class whose weights are read: one of the labels given to ``fit``.
 
         Returns:
             ``2k`` pairs ``(n-gram, weight)``: the ``k`` most positive, then the ``k`` most
             negative.
+
+        Examples:
+            >>> train = ["good food", "bad food", "cold food"]
+            >>> bag = BagOfNgrams().fit(train, [0, 1, 2])
+            >>> word, weight = bag.strongest(1, label=2)[0]
+            >>> word  # the word that says class 2
+            'cold'
         """
         self._check_fitted("strongest")
         check_int("k", k)
+        classes = self.classifier.classes_.tolist()
+        if label is None and len(classes) == 2:
+            label = classes[1]
+        if not is_int(label) or label not in classes:
+            raise fail("label", f"one of the classes {classes}", shown(label))
+        if len(classes) == 2:  # one row of weights, towards the second class
+            weights = self.classifier.coef_[0] * (1 if label == classes[1] else -1)
+        else:
+            weights = self.classifier.coef_[classes.index(label)]
         names = self.vectorizer.get_feature_names_out()
-        weights = self.classifier.coef_[0]
         order = np.argsort(weights)
         picked = list(order[::-1][:k]) + list(order[:k])
         return [(str(names[i]), float(weights[i])) for i in picked]

@@ -1,6 +1,6 @@
 r"""The Eye on a sequence: 1-D convolutional models for sentences and for series.
 
-[`WordEye`][eyememory.models.eye1d.WordEye] reads a sentence the way the Eye reads a digit: each
+``WordEye`` reads a sentence the way the Eye reads a digit: each
 word becomes a vector, kernels of $k$ words slide along the sentence, and a global max over
 the positions keeps *whether* each pattern appeared, not *where*:
 
@@ -15,14 +15,14 @@ Positions past a sentence's end are set to zero after every layer, exactly as th
 convolution's own zero padding is, so the answer does not depend on how much padding a
 batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words
 apart and the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
-[`reach`][eyememory.models.eye1d.WordEye.reach]: a pattern longer than that is invisible to it,
+``reach``: a pattern longer than that is invisible to it,
 however the weights are trained.
 
-[`SeriesEye`][eyememory.models.eye1d.SeriesEye] reads a window of a series with one layer of
+``SeriesEye`` reads a window of a series with one layer of
 kernels and keeps their whole output map (a *flatten* head, as in the Eye chapter), because
 for a forecast *where* in the window a pattern sits matters: the newest values count most.
 
-Both are built on [`Conv1d`][eyememory.nn.conv.Conv1d], the package's own 1-D convolution.
+Both are built on ``Conv1d``, the package's own 1-D convolution.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._validation import check_int, check_ints, check_size, check_values, fail
+from .._validation import check_int, check_ints, check_size, fail
 from ..nn import Conv1d
-from ._building import Model, seeded, sentence_lengths, word_embedding
+from ._building import Model, seeded, sentence_lengths, step_windows, word_embedding
 
 
 class WordEye(Model):
@@ -133,6 +133,10 @@ class SeriesEye(Model):
     """Next-value forecaster: one layer of 1-D kernels over a window, ReLU, then a linear
     read-out of the whole map.
 
+    The read-out weighs every position of the map, so every window must have the length
+    ``window`` it was built for. With ``in_channels`` above 1, each step holds that many
+    numbers (the series and others beside it), and the kernels span all of them.
+
     $$
     a_{o,t} = \\operatorname{ReLU}\\Big(b_o + \\sum_{m=0}^{k-1} w_{o,m}\\, x_{t+m}\\Big),
     \\qquad \\hat x_{T+1} = \\sum_{o,t} v_{o,t}\\, a_{o,t} + c
@@ -143,6 +147,7 @@ class SeriesEye(Model):
         channels: Kernels ``C``.
         kernel_size: Steps each kernel spans ``k``.
         seed: If given, the initial weights come from this seed.
+        in_channels: Numbers per step ``I``: 1 for a plain series.
 
     Examples:
         >>> model = SeriesEye(window=20, channels=136, kernel_size=5, seed=0)
@@ -150,10 +155,19 @@ class SeriesEye(Model):
         torch.Size([7])
         >>> model.num_parameters()  # kernels 136 * (5 + 1), read-out 136 * 16 + 1
         2993
+        >>> two = SeriesEye(window=48, channels=8, kernel_size=3, in_channels=2, seed=0)
+        >>> two(torch.randn(7, 48, 2)).shape  # 7 windows of 48 steps, 2 numbers each
+        torch.Size([7])
     """
 
     def __init__(
-        self, window: int = 20, channels: int = 136, kernel_size: int = 5, seed: int | None = None
+        self,
+        window: int = 20,
+        channels: int = 136,
+        kernel_size: int = 5,
+        seed: int | None = None,
+        *,
+        in_channels: int = 1,
     ) -> None:
         super().__init__()
         check_int("window", window)
@@ -161,18 +175,18 @@ class SeriesEye(Model):
         if check_int("kernel_size", kernel_size) > window:
             raise fail("kernel_size", f"at most the window = {window}", kernel_size)
         self.window = window
+        self.in_channels = check_int("in_channels", in_channels)
         with seeded(seed):
-            self.conv = Conv1d(1, channels, kernel_size)
+            self.conv = Conv1d(in_channels, channels, kernel_size)
             self.head = nn.Linear(channels * (window - kernel_size + 1), 1)
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
-        """Predict the value after each window ``(N, T)`` (or ``(N, T, 1)``); returns ``(N,)``."""
-        rank = check_values("windows", windows, (2, 3), "(N, T) or (N, T, 1)").dim()
-        if rank == 3:
-            check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
-            windows = windows.squeeze(2)  # (N, T)
-        _N, T = windows.shape
-        check_size("windows", T, self.window, "steps per window (dim 1)")
-        x = windows.to(self.head.weight.device).unsqueeze(1)  # (N, 1, T): one channel
+        """Predict the value after each window; returns ``(N,)``.
+
+        The windows have shape ``(N, T, I)``, or ``(N, T)`` when ``in_channels`` is 1.
+        """
+        windows = step_windows(windows, self.in_channels)  # (N, T, I)
+        check_size("windows", windows.shape[1], self.window, "steps per window (dim 1)")
+        x = windows.to(self.head.weight.device).transpose(1, 2)  # (N, I, T): steps last
         maps = torch.relu(self.conv(x))  # (N, C, T - k + 1)
         return self.head(maps.flatten(start_dim=1)).squeeze(-1)  # (N,)

@@ -9,13 +9,16 @@ h_{\ell} = \operatorname{ReLU}(W_\ell h_{\ell-1} + b_\ell), \qquad
 y = W_{L} h_{L-1} + b_{L}
 $$
 
-It has no notion of which inputs sit next to each other: shuffle the 64 pixels of a
-digit in any fixed order and it learns exactly as well. Logistic regression is the
-smallest member of the family, an MLP with no hidden layer: $y = W x + b$, one weight
-per (pixel, class) pair.
+It has no notion of which inputs sit next to each other: shuffle the pixels of an image
+(the 64 of a digit) in any fixed order and it learns exactly as well. Logistic regression
+is the smallest member of the family, an MLP with no hidden layer, one weight per
+(input, class) pair: $y = W x + b$.
+
+Both read any input that flattens to ``in_features`` numbers per example: an image
+``(N, C, H, W)`` with ``in_features = C·H·W``, a batch of vectors ``(N, in_features)``.
 
 Both return *logits*, one score per class; ``torch.nn.functional.cross_entropy`` (the
-default loss of [`fit`][eyememory.training.fit]) turns them into probabilities.
+default loss of ``fit``) turns them into probabilities.
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ class MLP(Model):
     """A multilayer perceptron: flatten, then ``Linear -> ReLU`` per hidden layer, then ``Linear``.
 
     Args:
-        in_features: Numbers per example once flattened (64 for an 8×8 digit).
-        hidden: Width of each hidden layer, in order; ``()`` gives logistic regression.
+        in_features: Numbers per example once flattened: ``C·H·W`` for images of shape
+            ``(C, H, W)``, so 64 for an 8×8 digit.
+        hidden: Width of each hidden layer, in order; one int is one hidden layer, and
+            ``()`` gives logistic regression.
         num_classes: Outputs (classes).
         seed: If given, the initial weights come from this seed (the global generator is
             left as it was).
@@ -51,18 +56,21 @@ class MLP(Model):
         torch.Size([5, 10])
         >>> mlp.num_parameters()  # 64*64 + 64 + 64*10 + 10
         4810
+        >>> wider = MLP(3 * 16 * 16, hidden=64, num_classes=2)  # colour images of 16×16
+        >>> wider(torch.rand(5, 3, 16, 16)).shape, wider.hidden
+        (torch.Size([5, 2]), (64,))
     """
 
     def __init__(
         self,
         in_features: int = 64,
-        hidden: Sequence[int] = (64,),
+        hidden: int | Sequence[int] = (64,),
         num_classes: int = 10,
         seed: int | None = None,
     ) -> None:
         super().__init__()
         self.in_features = check_int("in_features", in_features)
-        self.hidden = check_ints("hidden", hidden, allow_empty=True)
+        self.hidden = check_ints("hidden", hidden, allow_empty=True, or_int=True)
         self.num_classes = check_int("num_classes", num_classes)
         sizes = [in_features, *self.hidden, num_classes]
         blocks: list[nn.Module] = []
@@ -91,13 +99,13 @@ class MLP(Model):
 
 
 class LogisticRegression(MLP):
-    """Multinomial logistic regression: an [`MLP`][eyememory.models.feedforward.MLP] with no
-    hidden layer.
+    """Multinomial logistic regression: an ``MLP`` with no hidden layer.
 
     $$y = W\\,\\operatorname{flatten}(x) + b$$
 
     Args:
-        in_features: Numbers per example once flattened.
+        in_features: Numbers per example once flattened: ``C·H·W`` for images of shape
+            ``(C, H, W)``.
         num_classes: Classes.
         seed: If given, the initial weights come from this seed.
 
@@ -107,6 +115,8 @@ class LogisticRegression(MLP):
         torch.Size([5, 10])
         >>> model.num_parameters()  # 64*10 + 10
         650
+        >>> LogisticRegression(3 * 32 * 32, num_classes=2)(torch.rand(5, 3, 32, 32)).shape
+        torch.Size([5, 2])
     """
 
     def __init__(

@@ -24,7 +24,10 @@ def last_value(X: torch.Tensor) -> torch.Tensor:
 
 
 class LinearAR:
-    """Linear autoregression AR($p$), fitted by least squares.
+    """Linear autoregression of order ``p``, AR(p), fitted by least squares.
+
+    It reads windows of any length ``p``, shape ``(N, p)``, oldest value first, as
+    ``windows`` makes them; ``fit`` sets ``p``, and ``predict`` then asks for the same.
 
     Examples:
         >>> from eyememory.data.series import noisy_sine, windows

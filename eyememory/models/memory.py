@@ -1,6 +1,6 @@
 """The Memory at work: a sentence classifier and a next-step predictor, on the recurrent layers.
 
-[`Memory`][eyememory.models.memory.Memory] reads a sentence word by word: each word's index
+``Memory`` reads a sentence word by word: each word's index
 becomes a vector (an embedding), the recurrent layer updates its hidden state with it,
 and after the last real word a linear layer turns the state into class scores:
 
@@ -13,7 +13,7 @@ where $T$ is the sentence's own length (padding after it is ignored). The defaul
 deliberately plain (embedding, tanh RNN, linear), small enough to rewrite in a few lines of
 any language; ``cell="lstm"`` or ``"gru"`` swaps in the gated layers.
 
-[`NextStep`][eyememory.models.memory.NextStep] does the same for numbers: it reads a window of a
+``NextStep`` does the same for numbers: it reads a window of a
 series and predicts the value that comes next.
 """
 
@@ -31,16 +31,22 @@ from .._validation import (
     check_nonempty,
     check_rank,
     check_size,
-    check_values,
     fail,
     shown,
 )
-from ._building import Model, recurrent_layer, seeded, sentence_lengths, word_embedding
+from ._building import (
+    Model,
+    recurrent_layer,
+    seeded,
+    sentence_lengths,
+    step_windows,
+    word_embedding,
+)
 
 
 @dataclass
 class MemoryTrace:
-    """What a [`Memory`][eyememory.models.memory.Memory] thought after every word.
+    """What a ``Memory`` thought after every word.
 
     Attributes:
         states: The hidden state after each word, shape ``(N, T, H)``.
@@ -148,7 +154,7 @@ class Memory(Model):
             ids: Word indices, shape ``(N, T)`` or ``(T,)`` for one sentence.
 
         Returns:
-            A [`MemoryTrace`][eyememory.models.memory.MemoryTrace] with a batch dimension.
+            A ``MemoryTrace`` with a batch dimension.
         """
         check_rank("ids", ids, (1, 2), "(N, T) or (T,)")
         ids = ids if ids.dim() != 1 else ids.unsqueeze(0)  # (N, T)
@@ -159,11 +165,11 @@ class Memory(Model):
 
 
 class EveryWord(Model):
-    """A [`Memory`][eyememory.models.memory.Memory] read after every word, to train on every prefix.
+    """A ``Memory`` read after every word, to train on every prefix.
 
     Its forward pass returns the scores of ``memory.trace(ids)``, one row per word; it owns
     no weights of its own, so training it trains ``memory`` itself, whose parameter names
-    stay as they were. Pair it with [`every_word_loss`][eyememory.models.memory.every_word_loss].
+    stay as they were. Pair it with ``every_word_loss``.
 
     Examples:
         >>> memory = Memory(vocab_size=10, hidden_size=8, seed=0)
@@ -218,7 +224,9 @@ def every_word_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
 
 
 def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
-    """How strongly the last state still depends on each word, for every $t$:
+    """How strongly the last state still depends on each word: the size of its gradient.
+
+    For every word $t$:
 
     $$\\lVert \\partial h_T / \\partial x_t \\rVert_F$$
 
@@ -227,7 +235,7 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
     from that word, however much it matters. For one sentence without padding.
 
     Args:
-        model: A [`Memory`][eyememory.models.memory.Memory].
+        model: A ``Memory``.
         ids: One sentence's word indices, shape ``(T,)``.
 
     Returns:
@@ -259,6 +267,10 @@ def gradient_norms(model: Memory, ids: torch.Tensor) -> torch.Tensor:
 class NextStep(Model):
     """Reads a window of a series and predicts the next value: recurrence, then a linear read-out.
 
+    A window may have any length ``T``, one step per past value; with ``input_size`` above
+    1, each step reads that many numbers (the series and others beside it, such as the hour
+    of the day), and the model still predicts one value.
+
     $$h_t = \\tanh(W_{ih}\\, x_t + b_{ih} + W_{hh}\\, h_{t-1} + b_{hh}), \\qquad
     \\hat x_{T+1} = w^\\top h_T + b$$
 
@@ -266,34 +278,43 @@ class NextStep(Model):
         hidden_size: Size of the hidden state ``H``.
         cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
         seed: If given, the initial weights come from this seed.
+        input_size: Numbers read at each step ``I``.
 
     Examples:
         >>> model = NextStep(hidden_size=8, seed=0)
         >>> windows = torch.randn(5, 20)  # 5 windows of 20 past values
         >>> model(windows).shape
         torch.Size([5])
+        >>> with_hour = NextStep(hidden_size=8, input_size=2, seed=0)  # value and hour each step
+        >>> with_hour(torch.randn(5, 24, 2)).shape
+        torch.Size([5])
     """
 
-    def __init__(self, hidden_size: int = 16, cell: str = "rnn", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        cell: str = "rnn",
+        seed: int | None = None,
+        *,
+        input_size: int = 1,
+    ) -> None:
         super().__init__()
+        self.input_size = check_int("input_size", input_size)
         with seeded(seed):
-            self.rnn = recurrent_layer(cell, 1, hidden_size)
+            self.rnn = recurrent_layer(cell, input_size, hidden_size)
             self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, windows: torch.Tensor) -> torch.Tensor:
         """Predict the value after each window.
 
         Args:
-            windows: Past values, shape ``(N, T)`` (or ``(N, T, 1)``).
+            windows: Past values, shape ``(N, T, I)``, or ``(N, T)`` when ``input_size`` is 1.
 
         Returns:
             Predictions, shape ``(N,)``.
         """
-        rank = check_values("windows", windows, (2, 3), "(N, T) or (N, T, 1)").dim()
-        check_nonempty("windows", windows, "at least one past value")
-        if rank == 3:
-            check_size("windows", windows.shape[2], 1, "features per step (dim 2)")
-        x = windows if rank == 3 else windows.unsqueeze(-1)  # (N, T, 1)
+        x = step_windows(windows, self.input_size)  # (N, T, I)
+        check_nonempty("windows", x, "at least one past value")
         x = x.to(self.head.weight.device)
         out, _ = self.rnn(x)  # (N, T, H)
         return self.head(out[:, -1]).squeeze(-1)  # (N,)

@@ -1,18 +1,19 @@
-r"""A digit read as a sequence, and a digit with its pixels shuffled: what each network relies on.
+r"""An image read as a sequence, and an image with its pixels shuffled: what each network relies on.
 
 An 8×8 digit is a grid, but nothing stops the Memory from reading it as a sequence: one
-row per step, top to bottom, eight numbers per step. [`RowMemory`][eyememory.models.rows.RowMemory]
-does that, with the recurrence of the Memory chapter:
+row per step, top to bottom, eight numbers per step. ``RowMemory`` does that, for images
+of any height and of ``width`` pixels per row, with the recurrence of the Memory chapter:
 
 $$
 h_r = \tanh(W_{ih}\, x_r + b_{ih} + W_{hh}\, h_{r-1} + b_{hh}), \qquad
 \text{scores} = W_o\, h_H + b_o
 $$
 
-where $x_r$ is row $r$ of the image ($W$ pixels) and $h_H$ the state after the last row.
+where $x_r$ is row $r$ of the image (its $W$ pixels in each of its $C$ channels) and $h_H$
+the state after the last row.
 
-[`shuffle_pixels`][eyememory.models.rows.shuffle_pixels] puts the pixels of every image in one
-fixed random order ([`pixel_order`][eyememory.models.rows.pixel_order]), the same for all images.
+``shuffle_pixels`` puts the pixels of every image in one fixed random order
+(``pixel_order``), the same for all images.
 Nothing is lost (the order can be undone), yet neighbours are no longer next to each other:
 a network that relies on neighbourhoods (the Eye) or on order (the Memory) loses its
 advantage, while a plain MLP, which never looked at either, cannot tell the difference.
@@ -32,6 +33,7 @@ from .._validation import (
     check_tensor,
     check_values,
     fail,
+    pair,
     shown,
 )
 from ._building import Model, recurrent_layer, seeded
@@ -41,13 +43,18 @@ class RowMemory(Model):
     """The Memory reading an image row by row: a recurrent layer over the rows, then a linear
     read-out.
 
+    It reads images ``(N, C, H, W)`` of any height ``H``: one step per row, top row first,
+    each step the ``C·W`` numbers of one row (every channel of it). Grey images may also
+    come as ``(N, H, W)``.
+
     Args:
-        width: Pixels per row $W$, the numbers read at each step.
+        width: Pixels per row $W$.
         hidden_size: Size of the hidden state.
         num_classes: Number of outputs.
         cell: ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``; eyememory's own layers.
         seed: If given, the initial weights come from this seed (the global generator is
             left as it was).
+        in_channels: Channels of every image $C$: 1 for grey, 3 for colour.
 
     Examples:
         >>> model = RowMemory(width=8, hidden_size=46, seed=0)
@@ -57,6 +64,9 @@ class RowMemory(Model):
         3046
         >>> model(torch.rand(5, 1, 20, 8)).shape  # taller images are just longer sequences
         torch.Size([5, 10])
+        >>> colour = RowMemory(width=13, num_classes=2, in_channels=3)  # 3·13 numbers a step
+        >>> colour(torch.rand(5, 3, 9, 13)).shape
+        torch.Size([5, 2])
     """
 
     def __init__(
@@ -66,44 +76,53 @@ class RowMemory(Model):
         num_classes: int = 10,
         cell: str = "rnn",
         seed: int | None = None,
+        *,
+        in_channels: int = 1,
     ) -> None:
         super().__init__()
         self.width = check_int("width", width)
         self.num_classes = check_int("num_classes", num_classes)
+        self.in_channels = check_int("in_channels", in_channels)
         with seeded(seed):
-            self.rnn = recurrent_layer(cell, width, hidden_size)
+            self.rnn = recurrent_layer(cell, in_channels * width, hidden_size)
             self.head = nn.Linear(hidden_size, num_classes)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Scores ``(N, num_classes)`` for images ``(N, 1, H, W)`` or ``(N, H, W)``.
+        """Scores ``(N, num_classes)`` for images ``(N, C, H, W)``, or ``(N, H, W)`` when
+        ``in_channels`` is 1.
 
         The images are read top row first.
         """
-        rank = check_values("images", images, (3, 4), "(N, 1, H, W) or (N, H, W)").dim()
-        if rank == 4:
-            check_size("images", images.shape[1], 1, "channels (dim 1)")
-            images = images.squeeze(1)  # (N, H, W)
-        _N, H, W = images.shape
+        C = self.in_channels
+        layouts = f"(N, {C}, H, W)" + (" or (N, H, W)" if C == 1 else "")
+        rank = check_values("images", images, (3, 4) if C == 1 else (4,), layouts).dim()
+        if rank == 3:
+            images = images.unsqueeze(1)  # (N, 1, H, W)
+        N, C, H, W = images.shape
+        check_size("images", C, self.in_channels, "channels (dim 1)")
         check_size("images", W, self.width, "pixels per row (last dim)")
         if H == 0:
             raise fail("images", "at least one row", "0 rows")
-        out, _ = self.rnn(
-            images.to(self.head.weight.device)
-        )  # (N, H, hidden): the state after each row
+        rows = images.transpose(1, 2).reshape(N, H, C * W)  # (N, H, C·W): row r, every channel
+        out, _ = self.rnn(rows.to(self.head.weight.device))  # (N, H, hidden): after each row
         return self.head(out[:, -1])  # (N, num_classes)
 
 
-def pixel_order(size: int = 8, seed: int = 0) -> torch.Tensor:
-    """A fixed random order of the ``size × size`` pixels: a permutation of ``0 .. size² - 1``.
+def pixel_order(size: int | tuple[int, int] = 8, seed: int = 0) -> torch.Tensor:
+    """A fixed random order of the pixels of an ``H × W`` image, for ``shuffle_pixels``.
+
+    It is a permutation of ``0 .. H·W - 1``; ``size`` is ``(H, W)``, or one int for a square.
 
     Examples:
         >>> order = pixel_order(8, seed=0)
         >>> order.shape, sorted(order.tolist()) == list(range(64))
         (torch.Size([64]), True)
+        >>> pixel_order((9, 13)).shape  # for images of 9 rows of 13 pixels
+        torch.Size([117])
     """
-    check_int("size", size)
+    H, W = pair("size", size)
     check_seed("seed", seed)
-    return torch.randperm(size * size, generator=torch.Generator().manual_seed(seed))
+    return torch.randperm(H * W, generator=torch.Generator().manual_seed(seed))
 
 
 def shuffle_pixels(images: torch.Tensor, order: torch.Tensor) -> torch.Tensor:

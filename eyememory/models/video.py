@@ -17,7 +17,7 @@ where $x_t$ is frame $t$, $K \star$ the convolution with kernels $K$, $f_t$ the 
 features and $h_t$ the Memory's state after it.
 
 The Eye's weights are shared across positions *and* across frames; the Memory's across
-frames. [`moving_digits`][eyememory.models.video.moving_digits] makes clips in which only the
+frames. ``moving_digits`` makes clips in which only the
 order of the frames carries the answer: a digit sliding left or right. Every single frame,
 and the set of frames, is the same for a clip and its reverse; only the Memory can tell
 them apart.
