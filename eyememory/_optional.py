@@ -31,8 +31,8 @@ def require(module: str, feature: str) -> ModuleType:
         feature: What needs it, for the message ("load_digits", "History.plot").
 
     Examples:
-        >>> require("numpy.linalg", "nothing") is not None
-        True
+        >>> require("sklearn.datasets", "load_digits").__name__
+        'sklearn.datasets'
     """
     top = module.partition(".")[0]
     try:

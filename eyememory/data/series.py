@@ -15,7 +15,9 @@ from .._validation import check_int, check_number, check_rank, check_seed, fail
 
 
 def noisy_sine(n: int, period: float = 40.0, sigma: float = 0.1, seed: int = 0) -> torch.Tensor:
-    """$x_t = \\sin(2\\pi t / \\text{period}) + \\varepsilon_t$
+    """A sine wave of ``n`` steps with Gaussian noise added to every step.
+
+    $x_t = \\sin(2\\pi t / \\text{period}) + \\varepsilon_t$
     with $\\varepsilon_t \\sim \\mathcal{N}(0, \\sigma^2)$.
 
     The noise cannot be predicted, so no forecast can beat an MSE of $\\sigma^2$ on average.
