@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -42,14 +43,53 @@ def test_there_are_notebooks() -> None:
     assert PATHS, "docs/notebooks holds no notebook"
 
 
-@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
-def test_notebook_runs_and_matches_its_outputs(path: Path) -> None:
+def figure_cells(notebook: nbformat.NotebookNode) -> list[int]:
+    """The code cells (counted among code cells) that show a picture."""
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    return [
+        k
+        for k, cell in enumerate(code)
+        if any("image/png" in output.get("data", {}) for output in cell.outputs)
+    ]
+
+
+def run_and_compare(path: Path) -> nbformat.NotebookNode:
+    """Execute ``path``; its text outputs and its figures must be the committed ones."""
     committed = nbformat.read(path, as_version=4)
     executed = execute(path)  # raises CellExecutionError when a cell fails
     assert text_outputs(executed) == text_outputs(committed), (
         f"{path.name}: the committed outputs are stale; refresh them with "
         f"`python -m tools.notebooks {path.name}`"
     )
+    # Figures are shown by the kernel's own (inline) backend: nothing may switch it off.
+    assert figure_cells(executed) == figure_cells(committed)
+    return executed
+
+
+OWN_DATA = NOTEBOOKS / "own-data.ipynb"
+CHAPTERS = [p for p in PATHS if p != OWN_DATA]  # the own-data notebook has its own test
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_notebook_runs_and_matches_its_outputs(path: Path) -> None:
+    run_and_compare(path)
+
+
+def test_the_own_data_notebook_trains_both_and_shows_its_figures() -> None:
+    """A teacher's notebook: the Eye on 16×16 colour pictures and the Memory on weather
+    reports, each with validation and early stopping, then curves, kernels, feature maps
+    and a Memory trace, shown by the kernel's inline backend."""
+    executed = run_and_compare(OWN_DATA)
+    printed = "".join(
+        output.text
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream"
+    )
+    accuracies = [float(a) for a in re.findall(r"test accuracy (\d\.\d+)", printed)]
+    assert len(accuracies) == 2 and min(accuracies) >= 0.9, printed
+    assert len(figure_cells(executed)) == 4
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
