@@ -15,6 +15,14 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = re.findall(r"```bash\n(.*?)\n```", README, re.S)
 
 
+def test_the_use_the_package_code_runs() -> None:
+    """The README's Python is what a teacher pastes first: it must run as written."""
+    blocks = re.findall(r"```python\n(.*?)\n```", README, re.S)
+    assert blocks, "the README shows how to use the package"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+
+
 def test_exactly_two_commands() -> None:
     assert len(COMMANDS) == 2, COMMANDS
 
