@@ -26,7 +26,15 @@ from functools import lru_cache
 import torch
 from torch import nn
 
-from .._validation import check_bool, check_floating, check_int, check_rank, fail, pair
+from .._validation import (
+    check_bool,
+    check_floating,
+    check_int,
+    check_rank,
+    fail,
+    pair,
+    values_hidden,
+)
 
 IntPair = int | tuple[int, int]
 
@@ -192,7 +200,7 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
             value = padded[:, :, rows, cols]  # (N, C, H_out, W_out): tap t of every window
             if t == 0:
                 best = value.clone()
-                tap = torch.zeros(value.shape, dtype=torch.long, device=x.device)
+                tap = torch.zeros_like(value, dtype=torch.long)  # batched as value is, under vmap
                 continue
             # torch's rule: a strictly larger value (or a NaN) wins, so a tie keeps the first
             better = (value > best) | value.isnan()
@@ -200,7 +208,7 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
             tap.masked_fill_(better, t)
         best, tap = best.reshape(N, C, H_out * W_out), tap.reshape(N, C, H_out * W_out)
         nothing = best == float("-inf")
-        if bool(nothing.any()):  # nothing beats -inf: like torch, take the first input pixel
+        if values_hidden(nothing) or bool(nothing.any()):  # all -inf: first pixel, as torch
             tap = torch.where(nothing, _first_inside(g, H, W, x.device), tap)
         first_tap = torch.arange(H_out * W_out, device=x.device) * (kH * kW)  # each window's row
         winner = index.reshape(-1)[first_tap + tap]  # (N, C, H_out * W_out): flat index of each
