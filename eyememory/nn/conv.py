@@ -38,6 +38,7 @@ from functools import lru_cache
 
 import torch
 from torch import nn
+from torch._functorch.utils import unwrap_dead_wrappers
 
 from .._validation import (
     check_bool,
@@ -481,8 +482,8 @@ class _Im2colConv2d(torch.autograd.Function):
 
     Written in the form ``torch.func`` needs: ``forward`` without ``ctx``, what backward
     needs saved in ``setup_context`` (so the columns are a second, non-differentiable
-    output), a ``vmap`` rule that turns a batch of convolutions into one larger convolution,
-    and a ``jvp`` for forward-mode derivatives. The input is always 4-D here.
+    output), and a ``vmap`` rule that turns a batch of convolutions into one larger
+    convolution. The input is always 4-D here.
     """
 
     @staticmethod
@@ -496,7 +497,6 @@ class _Im2colConv2d(torch.autograd.Function):
         ctx.mark_non_differentiable(columns)
         ctx.set_materialize_grads(False)  # no gradient ever arrives for the columns
         ctx.save_for_backward(input, weight, columns)
-        ctx.save_for_forward(input, weight)
         ctx.g, ctx.has_bias = g, bias is not None
 
     @staticmethod
@@ -531,21 +531,6 @@ class _Im2colConv2d(torch.autograd.Function):
         return grad_input, grad_weight, grad_bias, None
 
     @staticmethod
-    def jvp(ctx, input_t, weight_t, bias_t, _g):  # noqa: ANN001, ANN205
-        """The convolution is linear in each argument: d(W * X + b) = dW * X + W * dX + db."""
-        input, weight = ctx.saved_tensors
-        g, tangent = ctx.g, None
-        if input_t is not None:
-            tangent = _convolve4d(input_t, weight, None, g)
-        if weight_t is not None:
-            part = _convolve4d(input, weight_t, None, g)
-            tangent = part if tangent is None else tangent + part
-        if bias_t is not None:
-            part = bias_t.reshape(-1, 1, 1).expand(weight.shape[0], *g.out_size)
-            tangent = part if tangent is None else tangent + part
-        return tangent, None
-
-    @staticmethod
     def vmap(info, in_dims, input, weight, bias, g):  # noqa: ANN001, ANN205
         """B convolutions as one: more images, more kernels, or more groups.
 
@@ -560,7 +545,7 @@ class _Im2colConv2d(torch.autograd.Function):
         if weight_dim is None and bias_dim is None:  # B times the images, same layer
             x = input.movedim(input_dim, 0)  # (B, N, C_in, H, W)
             N = x.shape[1]
-            out, columns = _Im2colConv2d.apply(x.flatten(0, 1), weight, bias, g)
+            out, columns = _TransformedConv2d.apply(x.flatten(0, 1), weight, bias, g)
             return (out.unflatten(0, (B, N)), columns.unflatten(0, (B, N))), (0, 0)
         weight = _batch_first(weight, weight_dim, B)  # (B, C_out, C_in/G, kH, kW)
         bias = None if bias is None else _batch_first(bias, bias_dim, B)  # (B, C_out)
@@ -568,16 +553,44 @@ class _Im2colConv2d(torch.autograd.Function):
             N = input.shape[0]
             kernels = _group_major(weight, G)  # (G*B*C_out/G, C_in/G, kH, kW)
             bias = None if bias is None else _group_major(bias, G)  # (G*B*C_out/G,)
-            out, columns = _Im2colConv2d.apply(input, kernels, bias, g)  # (N, G*B*C_out/G, ...)
+            out, columns = _TransformedConv2d.apply(input, kernels, bias, g)  # out: G*B*C_out/G
             out = out.unflatten(1, (G, B, C_out // G)).transpose(1, 2)  # (N, B, G, C_out/G, ...)
             return (out.flatten(2, 3), columns), (1, None)  # (N, B, C_out, ...), (N, G, K, L)
         x = input.movedim(input_dim, 1)  # (N, B, C_in, H, W)
         N = x.shape[0]
         wide = replace(g, groups=B * G)  # example b and its layer: groups b*G .. (b+1)*G - 1
         bias = None if bias is None else bias.flatten()  # (B*C_out,)
-        out, columns = _Im2colConv2d.apply(x.flatten(1, 2), weight.flatten(0, 1), bias, wide)
+        out, columns = _TransformedConv2d.apply(x.flatten(1, 2), weight.flatten(0, 1), bias, wide)
         out = out.unflatten(1, (B, C_out))  # (N, B, C_out, H_out, W_out)
         return (out, columns.unflatten(1, (B, G))), (1, 1)  # columns (N, B, G, K, L)
+
+
+class _TransformedConv2d(_Im2colConv2d):
+    """The same Function with a ``jvp``, for forward-mode derivatives: used under transforms.
+
+    ``torch.compile`` cannot trace a Function that defines a ``jvp`` (it breaks the graph
+    there), so the plain ``_Im2colConv2d`` serves every call outside ``torch.func``.
+    """
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # noqa: ANN001, ANN205
+        _Im2colConv2d.setup_context(ctx, inputs, output)
+        ctx.save_for_forward(*inputs[:2])  # the input and the weight
+
+    @staticmethod
+    def jvp(ctx, input_t, weight_t, bias_t, _g):  # noqa: ANN001, ANN205
+        """The convolution is linear in each argument: d(W * X + b) = dW * X + W * dX + db."""
+        input, weight = ctx.saved_tensors
+        g, tangent = ctx.g, None
+        if input_t is not None:
+            tangent = _convolve4d(input_t, weight, None, g)
+        if weight_t is not None:
+            part = _convolve4d(input, weight_t, None, g)
+            tangent = part if tangent is None else tangent + part
+        if bias_t is not None:
+            part = bias_t.reshape(-1, 1, 1).expand(weight.shape[0], *g.out_size)
+            tangent = part if tangent is None else tangent + part
+        return tangent, None
 
 
 def _batch_first(tensor: torch.Tensor, dim: int | None, size: int) -> torch.Tensor:
@@ -610,8 +623,27 @@ def _convolve4d(
     if (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)) or any(
         under_transform(t) for t in tensors
     ):
-        return _Im2colConv2d.apply(input, weight, bias, g)[0]  # (N, C_out, H_out, W_out)
+        return _apply(input, weight, bias, g)[0]  # (N, C_out, H_out, W_out)
     return _forward(input, weight, bias, g)[0]
+
+
+def _apply(
+    input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``_Im2colConv2d.apply``, without the cost torch's adds for ``setup_context``.
+
+    torch's ``apply`` then binds the arguments to ``forward``'s signature on every call,
+    for default values this ``forward`` has none of: about 20 µs, a tenth of a small
+    convolution's forward and backward. Outside transforms and ``torch.compile``, which
+    need torch's ``apply`` (transforms also the ``jvp``), the autograd engine's own is
+    called directly.
+    """
+    if torch.compiler.is_compiling():
+        return _Im2colConv2d.apply(input, weight, bias, g)
+    if torch._C._are_functorch_transforms_active():
+        return _TransformedConv2d.apply(input, weight, bias, g)
+    args = unwrap_dead_wrappers((input, weight, bias, g))  # as torch's apply does first
+    return super(torch.autograd.Function, _Im2colConv2d).apply(*args)
 
 
 def _convolve(
