@@ -361,3 +361,13 @@ def test_layers_check_shapes_under_vmap() -> None:
         func.vmap(conv)(torch.randn(B, 3, 5, 5))
     with pytest.raises(ValueError, match="input must have 3 features per step"):
         func.vmap(ours_nn.GRU(3, 2))(torch.randn(B, 5, 4))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_vmap_with_initial_states_equals_torchs(kind) -> None:
+    """Each sequence with its own h_0 (and c_0): unbatched ``(L, I)`` and ``(D·layers, H)``."""
+    ours, theirs = twins(recurrent(kind, num_layers=2, bidirectional=True))
+    x, h = example(SEQUENCE), example((4, B, 4), seed=1)  # h_0: (D·num_layers, N, H)
+    hx = (h, h.cos()) if kind == "LSTM" else h
+    mapped = func.vmap(ours, in_dims=(1, 1), out_dims=(1, 1))(x, hx)
+    torch.testing.assert_close(mapped, theirs(x, hx))
