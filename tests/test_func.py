@@ -334,6 +334,21 @@ def test_conv2d_hessian_equals_torchs() -> None:
     torch.testing.assert_close(hessian(ours_f.conv2d), hessian(F.conv2d))
 
 
+@pytest.mark.parametrize("argument", [0, 1, 2], ids=["input", "weight", "bias"])
+def test_conv2d_jvp_of_each_argument_alone_equals_torchs(argument) -> None:
+    args = _image_args((4, 2, 3, 3), (2, 4, 6, 5))(torch.Generator().manual_seed(0))
+    tangent = torch.ones_like(args[argument])
+
+    def along(conv: Callable) -> Callable:
+        def moved(t: torch.Tensor) -> torch.Tensor:
+            return conv(*args[:argument], t, *args[argument + 1 :], padding=1, groups=2)
+
+        return moved
+
+    mine = func.jvp(along(ours_f.conv2d), (args[argument],), (tangent,))
+    torch.testing.assert_close(mine, func.jvp(along(F.conv2d), (args[argument],), (tangent,)))
+
+
 def test_value_checks_are_skipped_only_where_vmap_hides_the_values() -> None:
     """Shapes and dtypes are checked under every transform; values wherever they can be read."""
     bad = torch.tensor([[0.0, float("nan")], [1.0, 2.0]])

@@ -588,8 +588,9 @@ class _TransformedConv2d(_Im2colConv2d):
             part = _convolve4d(input, weight_t, None, g)
             tangent = part if tangent is None else tangent + part
         if bias_t is not None:
-            part = bias_t.reshape(-1, 1, 1).expand(weight.shape[0], *g.out_size)
-            tangent = part if tangent is None else tangent + part
+            part = bias_t.reshape(1, -1, 1, 1)  # (1, C_out, 1, 1): the same at every position
+            shape = (input.shape[0], weight.shape[0], *g.out_size)  # (N, C_out, H_out, W_out)
+            tangent = part.expand(shape).clone() if tangent is None else tangent + part
         return tangent, None
 
 
