@@ -38,6 +38,7 @@ TORCH_NN = SimpleNamespace(
 
 
 def recurrent(kind: str, **kwargs) -> Callable:
+    """A recurrent layer of 3 inputs and 4 hidden units, built from either namespace."""
     return lambda nn: getattr(nn, kind)(3, 4, **kwargs)
 
 
