@@ -239,8 +239,53 @@ def check_floating(name: str, tensor: torch.Tensor) -> torch.Tensor:
     return tensor
 
 
+def under_transform(tensor: torch.Tensor) -> bool:
+    """Whether a ``torch.func`` transform (``vmap``, ``grad``, ``jvp``...) wraps ``tensor``.
+
+    Code with two paths (a fast one for plain tensors, one that transforms understand)
+    asks this; the checks ask ``values_hidden``.
+
+    Examples:
+        >>> x = torch.zeros(3)
+        >>> under_transform(x), bool(torch.func.grad(lambda t: t.sum() * under_transform(t))(x)[0])
+        (False, True)
+    """
+    return torch._C._functorch.is_functorch_wrapped_tensor(tensor)
+
+
+def values_hidden(tensor: torch.Tensor) -> bool:
+    """Whether ``torch.func.vmap`` batches ``tensor``, so that its values cannot be read.
+
+    Inside a function that ``vmap`` maps over a batch, a tensor stands for one example
+    of the batch: its shape and dtype are known, but asking for a value (``bool``,
+    ``.item()``, ``int``) raises a ``RuntimeError``. Checks that read values run only when
+    this is false; checks of shapes and dtypes always run. Under ``torch.func.grad`` alone
+    the values can be read and are checked. torch exposes no public test for this, so it
+    walks the wrappers of ``torch._C._functorch`` (one per nested transform).
+
+    Examples:
+        >>> x = torch.zeros(3, 2)
+        >>> values_hidden(x)
+        False
+        >>> torch.func.vmap(lambda row: torch.tensor(values_hidden(row)))(x)
+        tensor([True, True, True])
+    """
+    functorch = torch._C._functorch
+    while functorch.is_functorch_wrapped_tensor(tensor):
+        if functorch.is_batchedtensor(tensor):
+            return True
+        tensor = functorch.get_unwrapped(tensor)
+    return False
+
+
 def check_finite(name: str, tensor: torch.Tensor) -> torch.Tensor:
-    """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently)."""
+    """A floating tensor with no NaN or infinity (a model fed NaN answers NaN, silently).
+
+    Under ``torch.func.vmap`` the values cannot be read and are not checked (see
+    ``values_hidden``).
+    """
+    if values_hidden(tensor):
+        return tensor
     if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
         raise fail(
             name,
@@ -264,10 +309,17 @@ def check_same_length(name: str, tensor: torch.Tensor, other: str, length: int) 
 
 
 def check_indices(name: str, tensor: torch.Tensor, high: int, low: int = 0) -> torch.Tensor:
-    """An integer tensor whose values all lie in ``[low, high)``: word ids, class labels."""
+    """An integer tensor whose values all lie in ``[low, high)``: word ids, class labels.
+
+    Under ``torch.func.vmap`` only the dtype is checked (see ``values_hidden``).
+    """
     if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
         raise fail(name, "an integer tensor", f"dtype {tensor.dtype}")
-    if tensor.numel() and (int(tensor.min()) < low or int(tensor.max()) >= high):
+    if (
+        tensor.numel()
+        and not values_hidden(tensor)
+        and (int(tensor.min()) < low or int(tensor.max()) >= high)
+    ):
         raise fail(
             name, f"in [{low}, {high})", f"values from {int(tensor.min())} to {int(tensor.max())}"
         )

@@ -4,6 +4,8 @@ Write ``import eyememory.nn as nn`` where you wrote ``import torch.nn as nn`` an
 layers below are ours; `eyememory.nn.functional` holds the functional forms, as
 `torch.nn.functional` does. This package imports torch and the package's argument checks,
 nothing else of eyememory: the models are built on it, never the other way round.
+Every layer and function also works under `torch.func` (``vmap``, ``grad``, ``jvp``,
+``functional_call``, ``stack_module_state``), as torch's do.
 
 | Module | What it computes |
 | --- | --- |

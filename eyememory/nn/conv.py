@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import torch
 from torch import nn
+from torch._functorch.utils import unwrap_dead_wrappers
 
 from .._validation import (
     check_bool,
@@ -53,6 +54,7 @@ from .._validation import (
     fail,
     ints,
     shown,
+    under_transform,
 )
 
 Ints = int | tuple[int, ...]
@@ -424,7 +426,22 @@ def _patch_index(g: ConvGeometry, W_pad: int, device: torch.device) -> torch.Ten
     return (tap + position).reshape(-1).to(device)  # (kH * kW * H_out * W_out,)
 
 
-def _col2im(grad_columns: torch.Tensor, g: ConvGeometry, padded_shape: torch.Size) -> torch.Tensor:
+def _gathered_columns(input: torch.Tensor, g: ConvGeometry) -> torch.Tensor:
+    """The im2col columns by indexing instead of a strided view: ``(N * G, K, L)``.
+
+    Slower, but differentiable and fine under every ``torch.func`` transform, where
+    ``as_strided`` and copies into fresh tensors are not: what a second derivative needs.
+    """
+    padded = zero_pad2d(input, g.padding)  # (N, C_in, H_pad, W_pad)
+    N, C, _, W_pad = padded.shape
+    index = _patch_index(g, W_pad, padded.device)
+    columns = padded.flatten(2).index_select(2, index)  # (N, C_in, kH * kW * L)
+    return columns.reshape(N * g.groups, C // g.groups * math.prod(g.kernel), -1)  # (N*G, K, L)
+
+
+def _col2im(
+    grad_columns: torch.Tensor, g: ConvGeometry, padded_shape: tuple[int, ...]
+) -> torch.Tensor:
     """The reverse of im2col: add every column's gradient back to the pixel it came from.
 
     Patches overlap, so a pixel collects the gradients of every patch it was part of:
@@ -446,45 +463,65 @@ def _unpad(padded: torch.Tensor, padding: tuple[int, ...]) -> torch.Tensor:
 
 def _forward(
     input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
-) -> tuple[torch.Tensor, torch.Tensor, torch.Size]:
-    """Pad, lay the patches out as columns, multiply: the output, and the columns for backward."""
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad, lay the patches out as columns, multiply: the output, and the columns for backward.
+
+    The columns come back as ``(N, G, K, L)``: one axis per image, so that a batch of
+    batches (under ``vmap``) splits them without a copy.
+    """
     padded = zero_pad2d(input, g.padding)  # (N, C_in, H_pad, W_pad)
     N = padded.shape[0]
     columns = _im2col(padded, g)  # (N*G, K, L)
     out = _matmul(columns, weight, bias, N, g.groups)  # (N*G, C_out/G, L)
     out = out.view(N, weight.shape[0], *g.out_size)  # (N, C_out, H_out, W_out)
-    return out, columns, padded.shape
+    return out, columns.view(N, g.groups, *columns.shape[1:])  # (N, G, K, L)
 
 
 class _Im2colConv2d(torch.autograd.Function):
-    """im2col forward, col2im backward: two matrix products and a few strided adds."""
+    """im2col forward, col2im backward: two matrix products and a few strided adds.
+
+    Written in the form ``torch.func`` needs: ``forward`` without ``ctx``, what backward
+    needs saved in ``setup_context`` (so the columns are a second, non-differentiable
+    output), and a ``vmap`` rule that turns a batch of convolutions into one larger
+    convolution. The input is always 4-D here.
+    """
 
     @staticmethod
-    def forward(ctx, input, weight, bias, g):  # noqa: ANN001, ANN205
-        out, columns, padded_shape = _forward(input, weight, bias, g)
-        ctx.save_for_backward(input, weight)
-        ctx.columns, ctx.g, ctx.padded_shape = columns, g, padded_shape
-        ctx.has_bias = bias is not None
-        return out
+    def forward(input, weight, bias, g):  # noqa: ANN001, ANN205
+        return _forward(input, weight, bias, g)  # (N, C_out, H_out, W_out), (N, G, K, L)
 
     @staticmethod
-    def backward(ctx, grad_out):  # noqa: ANN001, ANN205
-        input, weight = ctx.saved_tensors
+    def setup_context(ctx, inputs, output):  # noqa: ANN001, ANN205
+        input, weight, bias, g = inputs
+        columns = output[1]
+        ctx.mark_non_differentiable(columns)
+        ctx.set_materialize_grads(False)  # no gradient ever arrives for the columns
+        ctx.save_for_backward(input, weight, columns)
+        ctx.g, ctx.has_bias = g, bias is not None
+
+    @staticmethod
+    def backward(ctx, grad_out, _grad_columns):  # noqa: ANN001, ANN205
+        input, weight, columns = ctx.saved_tensors
         g, G = ctx.g, ctx.g.groups
-        N, C_out, H_out, W_out = grad_out.shape
-        if torch.is_grad_enabled():  # create_graph: recompute the columns so they track the input
-            columns = _im2col(zero_pad2d(input, g.padding), g)
-        else:
-            columns = ctx.columns
-        grad_out = grad_out.reshape(N * G, C_out // G, H_out * W_out)  # (N*G, C_out/G, L)
         grad_input = grad_weight = grad_bias = None
+        if grad_out is None:
+            return grad_input, grad_weight, grad_bias, None
+        N, C_out, H_out, W_out = grad_out.shape
+        if torch.is_grad_enabled():  # create_graph: columns that track the input
+            columns = _gathered_columns(input, g)  # (N*G, K, L)
+        else:
+            columns = columns.reshape(N * G, *columns.shape[2:])  # (N*G, K, L), a view
+        grad_out = grad_out.reshape(N * G, C_out // G, H_out * W_out)  # (N*G, C_out/G, L)
         if ctx.needs_input_grad[0]:
             K = weight[0].numel()
             kernels = weight.reshape(1, G, C_out // G, K).transpose(2, 3)  # (1, G, K, C_out/G)
             kernels = kernels.expand(N, -1, -1, -1)  # (N, G, K, C_out/G)
             kernels = kernels.reshape(N * G, K, C_out // G)  # (N*G, K, C_out/G)
             grad_columns = torch.bmm(kernels, grad_out)  # (N*G, K, L)
-            grad_padded = _col2im(grad_columns, g, ctx.padded_shape)  # (N, C_in, H_pad, W_pad)
+            left, right, top, bottom = g.padding
+            _, C_in, H, W = input.shape
+            padded_shape = (N, C_in, H + top + bottom, W + left + right)
+            grad_padded = _col2im(grad_columns, g, padded_shape)  # (N, C_in, H_pad, W_pad)
             grad_input = _unpad(grad_padded, g.padding)  # (N, C_in, H, W)
         if ctx.needs_input_grad[1]:
             per_image = torch.bmm(grad_out, columns.transpose(1, 2))  # (N*G, C_out/G, K)
@@ -493,18 +530,129 @@ class _Im2colConv2d(torch.autograd.Function):
             grad_bias = grad_out.reshape(N, C_out, H_out * W_out).sum(dim=(0, 2))  # (C_out,)
         return grad_input, grad_weight, grad_bias, None
 
+    @staticmethod
+    def vmap(info, in_dims, input, weight, bias, g):  # noqa: ANN001, ANN205
+        """B convolutions as one: more images, more kernels, or more groups.
+
+        Each of ``input``, ``weight`` and ``bias`` may carry the batch axis (at
+        ``in_dims``) or not. Only the images batched: the batch is more images. Only the
+        layer's parameters batched (an ensemble on one input): the B layers' kernels are
+        stacked as more kernels. Both batched: each example and its layer form a group
+        of their own, B times the groups.
+        """
+        input_dim, weight_dim, bias_dim, _ = in_dims
+        B, G, C_out = info.batch_size, g.groups, weight.shape[-4]
+        if weight_dim is None and bias_dim is None:  # B times the images, same layer
+            x = input.movedim(input_dim, 0)  # (B, N, C_in, H, W)
+            N = x.shape[1]
+            out, columns = _TransformedConv2d.apply(x.flatten(0, 1), weight, bias, g)
+            return (out.unflatten(0, (B, N)), columns.unflatten(0, (B, N))), (0, 0)
+        weight = _batch_first(weight, weight_dim, B)  # (B, C_out, C_in/G, kH, kW)
+        bias = None if bias is None else _batch_first(bias, bias_dim, B)  # (B, C_out)
+        if input_dim is None:  # one input, B layers: B times the kernels, in each group
+            N = input.shape[0]
+            kernels = _group_major(weight, G)  # (G*B*C_out/G, C_in/G, kH, kW)
+            bias = None if bias is None else _group_major(bias, G)  # (G*B*C_out/G,)
+            out, columns = _TransformedConv2d.apply(input, kernels, bias, g)  # out: G*B*C_out/G
+            out = out.unflatten(1, (G, B, C_out // G)).transpose(1, 2)  # (N, B, G, C_out/G, ...)
+            return (out.flatten(2, 3), columns), (1, None)  # (N, B, C_out, ...), (N, G, K, L)
+        x = input.movedim(input_dim, 1)  # (N, B, C_in, H, W)
+        N = x.shape[0]
+        wide = replace(g, groups=B * G)  # example b and its layer: groups b*G .. (b+1)*G - 1
+        bias = None if bias is None else bias.flatten()  # (B*C_out,)
+        out, columns = _TransformedConv2d.apply(x.flatten(1, 2), weight.flatten(0, 1), bias, wide)
+        out = out.unflatten(1, (B, C_out))  # (N, B, C_out, H_out, W_out)
+        return (out, columns.unflatten(1, (B, G))), (1, 1)  # columns (N, B, G, K, L)
+
+
+class _TransformedConv2d(_Im2colConv2d):
+    """The same Function with a ``jvp``, for forward-mode derivatives: used under transforms.
+
+    ``torch.compile`` cannot trace a Function that defines a ``jvp`` (it breaks the graph
+    there), so the plain ``_Im2colConv2d`` serves every call outside ``torch.func``.
+    """
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):  # noqa: ANN001, ANN205
+        _Im2colConv2d.setup_context(ctx, inputs, output)
+        ctx.save_for_forward(*inputs[:2])  # the input and the weight
+
+    @staticmethod
+    def jvp(ctx, input_t, weight_t, bias_t, _g):  # noqa: ANN001, ANN205
+        """The convolution is linear in each argument: d(W * X + b) = dW * X + W * dX + db."""
+        input, weight = ctx.saved_tensors
+        g, tangent = ctx.g, None
+        if input_t is not None:
+            tangent = _convolve4d(input_t, weight, None, g)
+        if weight_t is not None:
+            part = _convolve4d(input, weight_t, None, g)
+            tangent = part if tangent is None else tangent + part
+        if bias_t is not None:
+            part = bias_t.reshape(1, -1, 1, 1)  # (1, C_out, 1, 1): the same at every position
+            shape = (input.shape[0], weight.shape[0], *g.out_size)  # (N, C_out, H_out, W_out)
+            tangent = part.expand(shape).clone() if tangent is None else tangent + part
+        return tangent, None
+
+
+def _batch_first(tensor: torch.Tensor, dim: int | None, size: int) -> torch.Tensor:
+    """``tensor`` with its vmap batch axis first; one without it, expanded ``size`` times."""
+    if dim is None:
+        return tensor.expand(size, *tensor.shape)
+    return tensor.movedim(dim, 0)
+
+
+def _group_major(per_layer: torch.Tensor, G: int) -> torch.Tensor:
+    """B layers' kernels ``(B, C_out, ...)`` as one layer's, grouped: ``(G*B*C_out/G, ...)``.
+
+    Group k of the one layer holds group k of every layer, so the input channels each
+    kernel sees stay the same.
+    """
+    B, C_out, *rest = per_layer.shape
+    grouped = per_layer.reshape(B, G, C_out // G, *rest).transpose(0, 1)  # (G, B, C_out/G, ...)
+    return grouped.flatten(0, 2)  # (G*B*C_out/G, ...)
+
+
+def _convolve4d(
+    input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
+) -> torch.Tensor:
+    """The checked convolution of a 4-D input: through the Function when it must be.
+
+    The Function when a gradient is wanted or a ``torch.func`` transform is on (its vmap
+    rule batches); otherwise the forward alone, without the Function's bookkeeping.
+    """
+    tensors = [t for t in (input, weight, bias) if t is not None]
+    if (torch.is_grad_enabled() and any(t.requires_grad for t in tensors)) or any(
+        under_transform(t) for t in tensors
+    ):
+        return _apply(input, weight, bias, g)[0]  # (N, C_out, H_out, W_out)
+    return _forward(input, weight, bias, g)[0]
+
+
+def _apply(
+    input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``_Im2colConv2d.apply``, without the cost torch's adds for ``setup_context``.
+
+    torch's ``apply`` then binds the arguments to ``forward``'s signature on every call,
+    for default values this ``forward`` has none of: about 20 µs, a tenth of a small
+    convolution's forward and backward. Outside transforms and ``torch.compile``, which
+    need torch's ``apply`` (transforms also the ``jvp``), the autograd engine's own is
+    called directly.
+    """
+    if torch.compiler.is_compiling():
+        return _Im2colConv2d.apply(input, weight, bias, g)
+    if torch._C._are_functorch_transforms_active():
+        return _TransformedConv2d.apply(input, weight, bias, g)
+    args = unwrap_dead_wrappers((input, weight, bias, g))  # as torch's apply does first
+    return super(torch.autograd.Function, _Im2colConv2d).apply(*args)
+
 
 def _convolve(
     input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, g: ConvGeometry
 ) -> torch.Tensor:
     """The checked 2-D convolution, batched or not, through im2col (and col2im backward)."""
     x = input if g.batched else input.unsqueeze(0)  # (N, C_in, H, W)
-    if torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (x, weight, bias)
-    ):
-        out = _Im2colConv2d.apply(x, weight, bias, g)  # (N, C_out, H_out, W_out)
-    else:  # no gradient wanted: skip the bookkeeping
-        out = _forward(x, weight, bias, g)[0]
+    out = _convolve4d(x, weight, bias, g)  # (N, C_out, H_out, W_out)
     return out if g.batched else out.squeeze(0)
 
 

@@ -19,14 +19,22 @@ goes to the one input that won, the first in reading order when several tie.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
 from torch import nn
 
-from .._validation import check_bool, check_floating, check_int, check_rank, fail, pair
+from .._validation import (
+    check_bool,
+    check_floating,
+    check_int,
+    check_rank,
+    fail,
+    pair,
+    values_hidden,
+)
 
 IntPair = int | tuple[int, int]
 
@@ -182,17 +190,12 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
     (kH, kW), (ph, pw), (H_out, W_out) = g.kernel, g.padding, g.out_size
     padded = _pad_windows(x, g, float("-inf"))  # (N, C, H_pad, W_pad): -inf never wins
     W_pad = padded.shape[-1]
-    (sh, sw), (dh, dw) = g.stride, g.dilation
     index = _window_index(g, W_pad, x.device)  # (H_out * W_out, kH * kW): each tap's flat index
     with torch.no_grad():  # which tap wins, visiting the taps in reading order
-        for t in range(kH * kW):
-            m, l = divmod(t, kW)  # noqa: E741 (the equation's letter)
-            rows = slice(m * dh, m * dh + sh * (H_out - 1) + 1, sh)
-            cols = slice(l * dw, l * dw + sw * (W_out - 1) + 1, sw)
-            value = padded[:, :, rows, cols]  # (N, C, H_out, W_out): tap t of every window
+        for t, value in enumerate(_taps(padded, g)):  # each (N, C, H_out, W_out)
             if t == 0:
                 best = value.clone()
-                tap = torch.zeros(value.shape, dtype=torch.long, device=x.device)
+                tap = torch.zeros_like(value, dtype=torch.long)  # batched as value is, under vmap
                 continue
             # torch's rule: a strictly larger value (or a NaN) wins, so a tie keeps the first
             better = (value > best) | value.isnan()
@@ -200,7 +203,7 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
             tap.masked_fill_(better, t)
         best, tap = best.reshape(N, C, H_out * W_out), tap.reshape(N, C, H_out * W_out)
         nothing = best == float("-inf")
-        if bool(nothing.any()):  # nothing beats -inf: like torch, take the first input pixel
+        if values_hidden(nothing) or bool(nothing.any()):  # all -inf: first pixel, as torch
             tap = torch.where(nothing, _first_inside(g, H, W, x.device), tap)
         first_tap = torch.arange(H_out * W_out, device=x.device) * (kH * kW)  # each window's row
         winner = index.reshape(-1)[first_tap + tap]  # (N, C, H_out * W_out): flat index of each
@@ -213,6 +216,19 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
         indices = (rows * W + cols).reshape(N, C, H_out, W_out)  # into the unpadded H x W plane
         return out, indices if g.batched else indices.squeeze(0)
     return out
+
+
+def _taps(padded: torch.Tensor, g: PoolGeometry) -> Iterator[torch.Tensor]:
+    """Tap $(m, l)$ of every window at once, in reading order: ``(N, C, H_out, W_out)`` views.
+
+    Strided slices, not ``unfold``: their gradients batch under ``torch.func.vmap``.
+    """
+    (kH, kW), (sh, sw), (dh, dw), (H_out, W_out) = g.kernel, g.stride, g.dilation, g.out_size
+    for m in range(kH):
+        rows = slice(m * dh, m * dh + sh * (H_out - 1) + 1, sh)
+        for l in range(kW):  # noqa: E741 (the equation's letter)
+            cols = slice(l * dw, l * dw + sw * (W_out - 1) + 1, sw)
+            yield padded[:, :, rows, cols]
 
 
 def _pad_windows(x: torch.Tensor, g: PoolGeometry, value: float) -> torch.Tensor:
@@ -367,8 +383,7 @@ def avg_pool2d(  # torch's signature, as AvgPool2d's: a mirror on purpose
     x = input if g.batched else input.unsqueeze(0)  # (N, C, H, W)
     (kH, kW), (sh, sw), (H_out, W_out) = g.kernel, g.stride, g.out_size
     padded = _pad_windows(x, g, 0.0)  # (N, C, H_pad, W_pad)
-    windows = padded.unfold(2, kH, sh).unfold(3, kW, sw)  # (N, C, rows, cols, kH, kW)
-    sums = windows[:, :, :H_out, :W_out].sum(dim=(-2, -1))  # (N, C, H_out, W_out)
+    sums = sum(_taps(padded, g))  # (N, C, H_out, W_out): every window's sum
     if divisor_override is not None:
         out = sums / divisor_override
     else:
