@@ -15,7 +15,7 @@ Positions past a sentence's end are set to zero after every layer, exactly as th
 convolution's own zero padding is, so the answer does not depend on how much padding a
 batch adds. With several layers (``dilations``), layer $\ell$ spreads its taps $d_\ell$ words
 apart and the model sees a window of $1 + (k - 1)\sum_\ell d_\ell$ words, its
-``reach``: a pattern longer than that is invisible to it,
+``WordEye.reach``: a pattern longer than that is invisible to it,
 however the weights are trained.
 
 ``SeriesEye`` reads a window of a series with one layer of

@@ -9,10 +9,10 @@ Every layer and function also works under `torch.func` (``vmap``, ``grad``, ``jv
 
 | Module | What it computes |
 | --- | --- |
-| [`conv`][eyememory.nn.conv] | Convolution in 2-D (the Eye) and 1-D (along a sequence), padding. |
-| [`pool`][eyememory.nn.pool] | Max and average pooling, and global pooling. |
-| [`recurrence`][eyememory.nn.recurrence] | One step of the RNN, LSTM and GRU cells. |
-| [`rnn`][eyememory.nn.rnn] | The recurrent layers, looping the cells over time. |
+| `conv` | Convolution in 2-D (the Eye) and 1-D (along a sequence), padding. |
+| `pool` | Max and average pooling, and global pooling. |
+| `recurrence` | One step of the RNN, LSTM and GRU cells. |
+| `rnn` | The recurrent layers, looping the cells over time. |
 """
 
 from . import functional

@@ -15,14 +15,14 @@ Like PyTorch, this is a cross-correlation: the kernel is not flipped.
 Two forms compute it, with exactly the signature and semantics of
 `torch.nn.functional.conv2d`:
 
-- [`conv2d_sliding`][eyememory.nn.conv.conv2d_sliding] is the literal sliding window: a
+- `conv2d_sliding` is the literal sliding window: a
   Python loop over output positions. It is for reading and for tests.
-- [`conv2d`][eyememory.nn.conv.conv2d] lays every patch out as a column of a matrix
+- `conv2d` lays every patch out as a column of a matrix
   (*im2col*, a strided view and one copy) and does a single matrix multiplication; its
   backward pass is the same idea in reverse (*col2im*). This is the one the package uses.
 
-[`conv1d`][eyememory.nn.conv.conv1d] is the same computation on a grid one row high.
-[`Conv2d`][eyememory.nn.conv.Conv2d] and [`Conv1d`][eyememory.nn.conv.Conv1d] are the
+`conv1d` is the same computation on a grid one row high.
+`Conv2d` and `Conv1d` are the
 modules, drop-ins for torch's, built on one base as torch's are.
 
 Padding is always given as ``torch.nn.functional.pad`` takes it, **last dimension first**:
@@ -211,7 +211,7 @@ def _geometry(
     groups: int,
     dims: int,
 ) -> ConvGeometry:
-    """[`conv_geometry`][eyememory.nn.conv.conv_geometry] for ``dims`` spatial axes."""
+    """`conv_geometry` for ``dims`` spatial axes."""
     input_layout, weight_layout, _ = _LAYOUTS[dims]
     check_rank("weight", weight, (dims + 2,), weight_layout)
     check_nonempty("weight", weight, "at least one kernel, input channel and tap")
@@ -276,7 +276,7 @@ def conv_geometry(
     bad padding, ``padding='same'`` with a stride, and a kernel larger than the padded input.
 
     Returns:
-        The [`ConvGeometry`][eyememory.nn.conv.ConvGeometry] both forms use.
+        The `ConvGeometry` both forms use.
 
     Examples:
         >>> x = torch.zeros(2, 3, 32, 32)
@@ -316,7 +316,7 @@ def conv2d_sliding(  # the signature of F.conv2d, as conv2d's: a mirror on purpo
     """The literal sliding window: visit every output position, take the patch, match.
 
     Same arguments, result and gradients as ``torch.nn.functional.conv2d``; slow on
-    purpose, for reading and for checking [`conv2d`][eyememory.nn.conv.conv2d].
+    purpose, for reading and for checking `conv2d`.
 
     Examples:
         >>> x, w = torch.randn(2, 3, 6, 6), torch.randn(4, 3, 3, 3)
@@ -363,7 +363,7 @@ def patches(padded: torch.Tensor, g: ConvGeometry) -> torch.Tensor:
 
     Args:
         padded: The padded input, shape ``(N, C, H_pad, W_pad)``, any strides.
-        g: The geometry from [`conv_geometry`][eyememory.nn.conv.conv_geometry].
+        g: The geometry from `conv_geometry`.
 
     Returns:
         A view of shape ``(N, C, kH, kW, H_out, W_out)``.
@@ -689,7 +689,7 @@ def conv2d(  # the signature of F.conv2d, as conv2d_sliding's: a mirror on purpo
 
     Returns:
         Shape ``(N, C_out, H_out, W_out)``, or ``(C_out, H_out, W_out)`` for one image, with
-        $H_{\mathrm{out}}$ from [`conv_output_size`][eyememory.nn.conv.conv_output_size].
+        $H_{\mathrm{out}}$ from `conv_output_size`.
 
     Examples:
         >>> x, w, b = torch.randn(8, 3, 32, 32), torch.randn(16, 3, 3, 3), torch.randn(16)
@@ -909,7 +909,7 @@ class _ConvNd(nn.Module):
 
 
 class Conv2d(_ConvNd):
-    r"""A drop-in for `torch.nn.Conv2d`, computed by [`conv2d`][eyememory.nn.conv.conv2d].
+    r"""A drop-in for `torch.nn.Conv2d`, computed by `conv2d`.
 
     Same constructor arguments, same parameters (``weight`` of shape
     ``(out_channels, in_channels / groups, kH, kW)`` and ``bias`` of shape
@@ -946,7 +946,7 @@ class Conv2d(_ConvNd):
 
 
 class Conv1d(_ConvNd):
-    r"""A drop-in for `torch.nn.Conv1d`, computed by [`conv1d`][eyememory.nn.conv.conv1d].
+    r"""A drop-in for `torch.nn.Conv1d`, computed by `conv1d`.
 
     Same constructor arguments, same parameters (``weight`` of shape
     ``(out_channels, in_channels / groups, k)`` and ``bias`` of shape ``(out_channels,)``),
@@ -955,7 +955,7 @@ class Conv1d(_ConvNd):
     the same parameters and ``load_state_dict`` works both ways. Its parameter count,
     $C_{\mathrm{out}}(C_{\mathrm{in}} k / g + 1)$, does not depend on the sequence length.
 
-    The arguments are those of [`Conv2d`][eyememory.nn.conv.Conv2d] with one int per axis
+    The arguments are those of `Conv2d` with one int per axis
     instead of a pair: ``in_channels`` numbers per step, ``kernel_size`` $k$ the steps each
     kernel spans, ``padding`` an int, ``'valid'`` or ``'same'``.
 

@@ -1,8 +1,8 @@
 """The functional forms, as in `torch.nn.functional`: ``import eyememory.nn.functional as F``.
 
-Each function lives with its concept (convolution in [`conv`][eyememory.nn.conv], pooling
-in [`pool`][eyememory.nn.pool], the recurrent cells in
-[`recurrence`][eyememory.nn.recurrence]); this module gathers them under torch's names.
+Each function lives with its concept (convolution in `conv`, pooling
+in `pool`, the recurrent cells in
+`recurrence`); this module gathers them under torch's names.
 """
 
 from .conv import conv1d, conv2d, conv2d_sliding, conv_output_size, pad2d

@@ -165,7 +165,7 @@ def max_pool2d(  # torch's signature, as MaxPool2d's: a mirror on purpose
         padding: Implicit $-\\infty$ on each side, at most half the kernel.
         dilation: Spacing between the window's taps.
         ceil_mode: Round the number of windows up (see
-            [`pool_output_size`][eyememory.nn.pool.pool_output_size]).
+            `pool_output_size`).
         return_indices: Also return where each maximum came from, as a flat index into
             the $H \\times W$ input plane (what ``torch.nn.MaxUnpool2d`` expects).
             A window that covers no input pixel at all (possible only with dilation)
@@ -283,7 +283,7 @@ def _first_inside(g: PoolGeometry, H: int, W: int, device: torch.device) -> torc
 
 
 class MaxPool2d(nn.Module):
-    """A drop-in for `torch.nn.MaxPool2d`, computed by [`max_pool2d`][eyememory.nn.pool.max_pool2d].
+    """A drop-in for `torch.nn.MaxPool2d`, computed by `max_pool2d`.
 
     The arguments are checked here and kept as given, so that the ``repr`` is torch's.
 
@@ -361,7 +361,7 @@ def avg_pool2d(  # torch's signature, as AvgPool2d's: a mirror on purpose
         stride: Step between windows; defaults to ``kernel_size``.
         padding: Zeros on each side, at most half the kernel.
         ceil_mode: Round the number of windows up (see
-            [`pool_output_size`][eyememory.nn.pool.pool_output_size]).
+            `pool_output_size`).
         count_include_pad: Whether the padding counts in each window's divisor.
         divisor_override: A positive int to divide every window's sum by instead.
 
@@ -406,7 +406,7 @@ def _window_sizes(
 
 
 class AvgPool2d(nn.Module):
-    """A drop-in for `torch.nn.AvgPool2d`, computed by [`avg_pool2d`][eyememory.nn.pool.avg_pool2d].
+    """A drop-in for `torch.nn.AvgPool2d`, computed by `avg_pool2d`.
 
     Args:
         kernel_size: Window size.
@@ -472,7 +472,9 @@ def _check_maps(input: object) -> int:
 
 
 def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
-    r"""The strongest response of each channel, wherever: $Y[n, c] = \max_{i, j} X[n, c, i, j]$.
+    r"""The strongest response of each channel, wherever it is in the map.
+
+    $Y[n, c] = \max_{i, j} X[n, c, i, j]$.
 
     Same result and gradient as ``torch.nn.functional.adaptive_max_pool2d(input, 1)``.
 
@@ -495,10 +497,12 @@ def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
 
 
 def global_avg_pool2d(input: torch.Tensor) -> torch.Tensor:
-    r"""The mean response of each channel: $Y[n, c] = \frac{1}{HW}\sum_{i, j} X[n, c, i, j]$.
+    r"""The mean response of each channel, over the whole map.
+
+    $Y[n, c] = \frac{1}{HW}\sum_{i, j} X[n, c, i, j]$.
 
     Same result and gradient as ``torch.nn.functional.adaptive_avg_pool2d(input, 1)``, and
-    the same shapes as [`global_max_pool2d`][eyememory.nn.pool.global_max_pool2d]: maps
+    the same shapes as `global_max_pool2d`: maps
     ``(N, C, H, W)`` or ``(C, H, W)`` in, ``(N, C, 1, 1)`` or ``(C, 1, 1)`` out.
 
     Examples:

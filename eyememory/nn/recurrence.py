@@ -9,14 +9,14 @@ gate (LSTM gates in the order i, f, g, o; GRU gates r, z, n) as ``torch.lstm_cel
 
 Every cell is split in two halves:
 
-* the **input part** ([`project_input`][eyememory.nn.recurrence.project_input]): $W_{ih} x_t + b$,
+* the **input part** (`project_input`): $W_{ih} x_t + b$,
   which does not depend on the previous state, so a layer computes it for all time steps
   at once with one matrix product;
 * the **step** (``rnn_step``, ``lstm_step``, ``gru_step``): the part that needs $h_{t-1}$
   and must run one time step after another.
 
 The full cells (``rnn_cell``, ``lstm_cell``, ``gru_cell``) are the two halves back to back.
-The layers in [`eyememory.nn.rnn`][eyememory.nn.rnn] call the halves.
+The layers in `eyememory.nn.rnn` call the halves.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def project_input(
     b_ih: torch.Tensor | None = None,
     b_hh: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """The input part of a cell, $W_{ih}\\, x_t + b_{ih} + b_{hh}$, for any number of steps at once.
+    """The input part of a cell, for any number of steps at once.
+
+    It is $W_{ih}\\, x_t + b_{ih} + b_{hh}$.
 
     It does not depend on the previous state, so a layer computes it for a whole sequence
     ``(L, N, I)`` in one matrix product before its loop over time. Both biases are added
@@ -171,7 +173,9 @@ def lstm_step(
 def gru_step(
     seen: torch.Tensor, hx: torch.Tensor, w_hh_t: torch.Tensor, b_hh: torch.Tensor | None = None
 ) -> torch.Tensor:
-    """The step of the GRU cell, given its input part $W_{ih} x_t + b_{ih}$ (gates r, z, n).
+    """The step of the GRU cell, given its input part (gates r, z, n) already computed.
+
+    The input part is $W_{ih} x_t + b_{ih}$.
 
     $$
     \\begin{align*}
@@ -317,7 +321,7 @@ def lstm_cell(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One step of the LSTM, as `nn.LSTMCell` (and `torch.lstm_cell`) computes it.
 
-    The equations are those of [`lstm_step`][eyememory.nn.recurrence.lstm_step], with
+    The equations are those of `lstm_step`, with
     $\\text{seen}_t = W_{ih} x_t + b_{ih} + b_{hh}$.
 
     Args:
@@ -374,7 +378,7 @@ def gru_cell(  # torch.gru_cell's signature, as rnn_cell's: a mirror on purpose
 ) -> torch.Tensor:
     """One step of the GRU, as `nn.GRUCell` (and `torch.gru_cell`) computes it.
 
-    The equations are those of [`gru_step`][eyememory.nn.recurrence.gru_step].
+    The equations are those of `gru_step`.
 
     Args:
         input: $x_t$, shape ``(N, I)`` or ``(I,)``.

@@ -12,9 +12,9 @@ mine.load_state_dict(torch.nn.RNN(16, 64, num_layers=2, bidirectional=True).stat
 works and both give the same outputs and gradients (the tests check it in float64).
 
 The loop over time is the one idea: for each layer and each direction, compute the input
-part of every step at once ([`project_input`][eyememory.nn.recurrence.project_input]), then
-walk through time applying the cell's step ([`rnn_step`][eyememory.nn.recurrence.rnn_step],
-[`lstm_step`][eyememory.nn.recurrence.lstm_step], [`gru_step`][eyememory.nn.recurrence.gru_step]).
+part of every step at once (`project_input`), then
+walk through time applying the cell's step (`rnn_step`,
+`lstm_step`, `gru_step`).
 A bidirectional layer reads the sequence a second time from the end and concatenates the
 two readings at every step. Stacked layers read the outputs of the layer below.
 
@@ -339,7 +339,7 @@ class LSTM(_RecurrentLayer):
     """The long short-term memory, a drop-in for `torch.nn.LSTM`.
 
     Besides the output $h_t$ it carries a cell state $c_t$ that gates write to and erase
-    ([`lstm_step`][eyememory.nn.recurrence.lstm_step] has the equations): because $c_t$ is
+    (`lstm_step` has the equations): because $c_t$ is
     updated by addition, gradients flow back through many steps without vanishing as fast.
 
     Args:
@@ -411,9 +411,9 @@ class GRU(_RecurrentLayer):
     """The gated recurrent unit, a drop-in for `torch.nn.GRU`.
 
     Two gates decide how much of the old state to consult ($r_t$) and how much of it to
-    keep ($z_t$); [`gru_step`][eyememory.nn.recurrence.gru_step] has the equations.
+    keep ($z_t$); `gru_step` has the equations.
 
-    Its constructor takes torch's arguments, those of [`LSTM`][eyememory.nn.rnn.LSTM]; as
+    Its constructor takes torch's arguments, those of `LSTM`; as
     in torch, a ``proj_size`` other than 0 is refused with a ``ValueError``.
 
     Examples:
@@ -444,6 +444,6 @@ class GRU(_RecurrentLayer):
     def forward(
         self, input: torch.Tensor, hx: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Read the sequences; same contract as [`RNN.forward`][eyememory.nn.rnn.RNN.forward]."""
+        """Read the sequences; same contract as `RNN.forward`."""
         output, (h_n,) = self._run(input, None if hx is None else (hx,))
         return output, h_n
