@@ -338,9 +338,9 @@ def test_further_reading_points_each_work_to_a_chapter(built_site: BuiltSite) ->
     sections = re.split(r"<h3 ", page)[1:]
     assert len(sections) == len(CITATIONS)
     for section in sections:
-        assert re.search(r'href="\.\./(eye|memory|choosing|performance)/(#[\w-]+)?"', section), (
-            section[:80]
-        )
+        assert re.search(
+            r'href="\.\./(eye|memory|memory-limits|choosing|performance)/(#[\w-]+)?"', section
+        ), section[:80]
 
 
 def test_further_reading_is_in_the_nav_before_the_glossary(built_site: BuiltSite) -> None:

@@ -12,7 +12,16 @@ import pytest
 
 from tests.docs_harness import DOCS, fences
 
-CHAPTERS = ["index.md", "introduction.md", "eye.md", "memory.md", "choosing.md", "performance.md"]
+CHAPTERS = [
+    "index.md",
+    "introduction.md",
+    "eye.md",
+    "memory.md",
+    "memory-limits.md",
+    "choosing.md",
+    "performance.md",
+    "package.md",
+]
 MAX_ASSERT_SHARE = 0.05
 ASSERT = re.compile(r"^\s*assert\b")
 CHECK_ONLY = re.compile(r"^\s*(assert\b.*|#.*|)$")
