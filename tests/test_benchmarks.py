@@ -30,10 +30,10 @@ def test_describe_records_the_thread_count_only_when_asked() -> None:
     assert set(describe(torch_threads=False)) == MACHINE_KEYS - {"threads"}
 
 
-@pytest.mark.parametrize("name", ["conv", "rnn", "training", "choosing", "site"])
+@pytest.mark.parametrize("name", ["conv", "rnn", "training", "choosing", "site", "imports"])
 def test_every_results_file_describes_its_machine_alike(name: str) -> None:
     machine = json.loads((RESULTS / f"{name}.json").read_text())["machine"]
-    expected = MACHINE_KEYS - ({"threads"} if name == "site" else set())
+    expected = MACHINE_KEYS - ({"threads"} if name in ("site", "imports") else set())
     assert set(machine) == expected
     assert isinstance(machine["cores"], int) and machine["cores"] >= 1
 
