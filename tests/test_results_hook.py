@@ -68,7 +68,9 @@ def test_placeholders_render(results: Path, placeholder: str, text: str) -> None
 
 
 def test_durations_and_machines_read_well() -> None:
-    assert render("suite.seconds", spec="duration", folder=RESULTS) == "2 min 41 s"
+    seconds = round(json.loads((RESULTS / "suite.json").read_text())["seconds"])
+    expected = f"{seconds // 60} min {seconds % 60} s"  # whatever the last run measured
+    assert render("suite.seconds", spec="duration", folder=RESULTS) == expected
     assert render("site.build_seconds", spec="duration", folder=RESULTS).endswith(" s")
     one = {"processor": "AMD EPYC", "cores": 1, "torch": "2", "python": "3"}
     assert describe_machine(one) == "1 core of an AMD EPYC, torch 2, Python 3"
